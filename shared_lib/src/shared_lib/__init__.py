@@ -1,0 +1,74 @@
+"""shared_lib: the platform library every code location imports.
+
+A location declares *what* (assets, bands, features); this library knows *how*: naming,
+partitions, checks, metadata, storage and the contracts between locations.
+
+>>> import polars as pl
+>>> from shared_lib import USERS, build_churn_band_asset, non_empty, standard_asset
+>>> @standard_asset(ins={"users": USERS}, checks=[non_empty()], group_name="marketing")
+... def loyal_users(users: pl.DataFrame) -> pl.DataFrame:
+...     '''Users with more than two years of tenure.'''
+...     return users.filter(pl.col("tenure_days") > 730)
+>>> [key.to_user_string() for key in loyal_users.dependency_keys]
+['users']
+>>> build_churn_band_asset(USERS, 0.9, 1.0).key.to_user_string()
+'churn_0p9_to_1p0/users'
+"""
+
+from shared_lib.checks import (
+    CheckOutcome,
+    FrameCheck,
+    evaluate_checks,
+    has_columns,
+    no_nulls,
+    non_empty,
+    unique,
+    values_between,
+)
+from shared_lib.churn import build_churn_band_asset, churn_band_name
+from shared_lib.contracts import (
+    CHURN_MODEL,
+    SPECIAL_USER_PROGRAMS,
+    SPECIAL_USERS,
+    USERS,
+    AssetContract,
+    define_contract,
+)
+from shared_lib.decorator import standard_asset
+from shared_lib.errors import AssetDefinitionError
+from shared_lib.features import FeatureSpec, build_feature_assets
+from shared_lib.inputs import AssetInput
+from shared_lib.linear_model import logistic_probability, model_frame
+from shared_lib.location import location_definitions
+from shared_lib.parquet_io import PolarsParquetIOManager, default_io_manager
+from shared_lib.settings import DATA_DIR_ENV
+
+__all__ = [
+    "CHURN_MODEL",
+    "DATA_DIR_ENV",
+    "SPECIAL_USERS",
+    "SPECIAL_USER_PROGRAMS",
+    "USERS",
+    "AssetContract",
+    "AssetDefinitionError",
+    "AssetInput",
+    "CheckOutcome",
+    "FeatureSpec",
+    "FrameCheck",
+    "PolarsParquetIOManager",
+    "build_churn_band_asset",
+    "build_feature_assets",
+    "churn_band_name",
+    "default_io_manager",
+    "define_contract",
+    "evaluate_checks",
+    "has_columns",
+    "location_definitions",
+    "logistic_probability",
+    "model_frame",
+    "no_nulls",
+    "non_empty",
+    "standard_asset",
+    "unique",
+    "values_between",
+]

@@ -1,0 +1,41 @@
+"""``location_definitions``: the few lines every code location's ``definitions.py`` needs.
+
+Platform-wide policies live here, once, instead of in each location: the IO manager every
+asset uses and the declarative-automation sensor, shipped running (on Dagster 1.13 the
+implicit default sensor starts stopped, so nothing would refresh until someone switched it on).
+"""
+
+from pathlib import Path
+
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    Definitions,
+    load_from_defs_folder,
+)
+
+from shared_lib.parquet_io import default_io_manager
+
+AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
+
+
+def location_definitions(definitions_file: str) -> Definitions:
+    """Load the location's ``defs/`` folder and apply the platform policies.
+
+    ``definitions_file`` is the calling module's ``__file__``; the project (its ``[tool.dg]``
+    settings) is found from there, as ``dg`` finds it.
+    """
+    loaded = load_from_defs_folder(path_within_project=Path(definitions_file).parent)
+    platform = Definitions(
+        resources={"io_manager": default_io_manager()},
+        sensors=[
+            AutomationConditionSensorDefinition(
+                AUTOMATION_SENSOR_NAME,
+                target=AssetSelection.all(),
+                default_status=DefaultSensorStatus.RUNNING,
+                minimum_interval_seconds=15,
+            )
+        ],
+    )
+    return Definitions.merge(loaded, platform)

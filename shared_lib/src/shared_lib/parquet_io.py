@@ -1,0 +1,153 @@
+"""The Polars IO manager every location uses: one Parquet file per asset (or partition).
+
+Why our own and not dagster-polars: dagster-polars 0.27.12, the newest, cannot load anything on
+polars 2.x (it passes the removed ``rechunk`` argument to ``scan_parquet``), and it writes in
+place, so a step killed mid-write leaves a truncated file where the last good one was. This
+module is small, partition-aware and writes atomically.
+"""
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import quote
+from uuid import uuid4
+
+import polars as pl
+from dagster import (
+    ConfigurableIOManager,
+    EnvVar,
+    InputContext,
+    MetadataValue,
+    OutputContext,
+)
+from pydantic import Field
+
+from shared_lib.settings import DATA_DIR_ENV
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+#: Asset metadata naming the column that holds the partition key (Dagster's convention for
+#: storage that keeps several partitions of one table). With it, one run can materialize many
+#: partitions of an asset: the frame is split into one file per partition by that column.
+PARTITION_EXPR = "partition_expr"
+
+
+class PolarsParquetIOManager(ConfigurableIOManager):
+    """Stores ``DataFrame``/``LazyFrame`` outputs as Parquet under ``base_dir``.
+
+    Layout: ``<base_dir>/<key path>.parquet`` for an unpartitioned asset and
+    ``<base_dir>/<key path>/<partition key>.parquet`` for each partition. Every write goes to a
+    hidden temporary file in the same directory which is fsynced and then renamed over the
+    target, so a reader sees either the previous complete file or the new complete file.
+
+    Inputs are loaded as ``LazyFrame`` when the parameter is annotated ``pl.LazyFrame`` and as
+    ``DataFrame`` otherwise. An input spanning several partitions (an unpartitioned asset reading
+    a partitioned one, or a run over a partition range) gets all of them, concatenated in
+    partition order. A run over several partitions stores them from one frame when the asset
+    declares its partition column (:data:`PARTITION_EXPR`); every partition key must then be
+    the column's value in its rows.
+
+    >>> import tempfile
+    >>> from dagster import build_input_context, build_output_context
+    >>> manager = PolarsParquetIOManager(base_dir=tempfile.mkdtemp())
+    >>> manager.handle_output(build_output_context(asset_key="users"), pl.DataFrame({"id": [1]}))
+    >>> manager.load_input(build_input_context(asset_key="users")).height
+    1
+    """
+
+    base_dir: str = Field(description="Directory under which every asset is stored.")
+
+    def handle_output(self, context: OutputContext, obj: Frame) -> None:
+        label = context.asset_key.to_user_string()
+        if not isinstance(obj, pl.DataFrame | pl.LazyFrame):
+            raise TypeError(
+                f"Asset {label} returned {type(obj).__name__}; PolarsParquetIOManager stores only "
+                "polars DataFrame or LazyFrame outputs. Return a frame, or give the asset another "
+                "io_manager_key."
+            )
+        keys = context.asset_partition_keys if context.has_asset_partitions else [None]
+        column = context.definition_metadata.get(PARTITION_EXPR)
+        if len(keys) == 1 and column is None:
+            path = self._path(context.asset_key.path, keys[0])
+            write_atomically(path, obj.sink_parquet if isinstance(obj, pl.LazyFrame) else obj.write_parquet)
+        else:
+            slices = split_by_partition(label, obj, str(column) if column else None, keys)
+            for key, part in slices.items():
+                write_atomically(self._path(context.asset_key.path, key), part.write_parquet)
+            path = self._path(context.asset_key.path, None).with_suffix("")
+        context.add_output_metadata({"path": MetadataValue.path(str(path))})
+
+    def load_input(self, context: InputContext) -> Frame:
+        key = context.asset_key
+        partition_keys: Sequence[str | None] = (
+            context.asset_partition_keys if context.has_asset_partitions else [None]
+        )
+        paths = [self._path(key.path, partition_key) for partition_key in partition_keys]
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise FileNotFoundError(
+                f"Asset {key.to_user_string()} has no stored data at {missing}: materialize it "
+                "(those partitions) first, and check that this code location and the one that "
+                f"wrote it share {DATA_DIR_ENV}={self.base_dir}."
+            )
+        frame = pl.scan_parquet(paths)
+        return frame if context.dagster_type.typing_type is pl.LazyFrame else frame.collect()
+
+    def _path(self, key_path: Sequence[str], partition_key: str | None) -> Path:
+        base = Path(self.base_dir, *key_path)
+        if partition_key is None:
+            return base.with_name(base.name + ".parquet")
+        # Percent-encoding keeps any partition key (a date, "a|b" of a multi-partition) one file name.
+        return base / f"{quote(partition_key, safe='')}.parquet"
+
+
+def split_by_partition(
+    label: str, frame: Frame, column: str | None, keys: Sequence[str | None]
+) -> dict[str, pl.DataFrame]:
+    """One slice per partition key, by the value of ``column``; every row must belong to a key.
+
+    Nothing is written until the whole frame is known to fit, so a bad frame leaves every
+    partition's last good file in place.
+    """
+    if column is None:
+        raise ValueError(
+            f"Asset {label}: a run over partitions {list(keys)} returned one frame, and the asset "
+            f"does not say which column holds the partition key. Add metadata={{'{PARTITION_EXPR}': "
+            "'<column>'}} to the asset (contracts and factories carry it over from the upstream)."
+        )
+    collected = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+    if column not in collected.columns:
+        raise ValueError(
+            f"Asset {label}: its partition column {column!r} (metadata {PARTITION_EXPR}) is not in "
+            f"the frame, which has {collected.columns}; keep that column in the output."
+        )
+    stray = sorted(set(collected[column].unique().to_list()) - set(keys), key=str)
+    if stray:
+        raise ValueError(
+            f"Asset {label}: rows with {column} in {stray} do not belong to the partitions of this "
+            f"run ({list(keys)}); nothing was stored. Filter the frame to the run's partitions."
+        )
+    return {str(key): collected.filter(pl.col(column) == key) for key in keys}
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write`` on a temporary sibling of ``path``, make it durable, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid4().hex}.tmp")
+    try:
+        write(temporary)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def default_io_manager() -> PolarsParquetIOManager:
+    """The IO manager every location binds to ``io_manager``: base directory from the environment."""
+    return PolarsParquetIOManager(base_dir=EnvVar(DATA_DIR_ENV))
