@@ -26,12 +26,12 @@ def synthesize_users(n_users: int, seed: int, first_user_id: int = 1) -> pl.Data
     base_spend = np.array([15.0, 120.0, 900.0])[segment_index]
     monthly_spend = np.round(base_spend * rng.lognormal(0.0, 0.45, n_users), 2)
     sessions_30d = rng.poisson(np.clip(6.0 + tenure_days / 120.0, 1.0, 40.0))
-    support_tickets_90d = rng.poisson(0.6 + 2.0 * (sessions_30d < 3))
+    support_tickets_90d = rng.poisson(0.6 + 2.0 * (sessions_30d < 3) + 1.5 * (tenure_days < 120))
     logit = (
-        0.4
-        - 0.0025 * tenure_days
-        - 0.12 * sessions_30d
-        + 0.55 * support_tickets_90d
+        1.2
+        - 0.004 * tenure_days
+        - 0.15 * sessions_30d
+        + 0.8 * support_tickets_90d
         - 0.0008 * monthly_spend
     )
     churned = rng.random(n_users) < 1.0 / (1.0 + np.exp(-logit))

@@ -6,6 +6,7 @@ to those names. The same feature specs can so be built over different upstreams,
 users and, partitioned, over one programme's users.
 """
 
+import functools
 import graphlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from dagster import AssetKey, AssetsDefinition
+from dagster import AssetKey, AssetsDefinition, PartitionsDefinition
 
 from shared_lib.checks import FrameCheck
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
-from shared_lib.inputs import AssetInput, resolve_input, shared_partitions
+from shared_lib.inputs import AssetInput, ResolvedInput, resolve_input, shared_partitions
+from shared_lib.parquet_io import PARTITION_EXPR
 
 FeatureFn = Callable[..., pl.DataFrame | pl.LazyFrame]
 
@@ -56,6 +58,7 @@ def build_feature_assets(
     *,
     upstreams: Mapping[str, AssetInput],
     key_prefix: str | Sequence[str] = "features",
+    entity_key: str = "user_id",
     **asset_kwargs: Any,
 ) -> list[AssetsDefinition]:
     """Build every feature into an asset keyed ``[*key_prefix, name]``, in dependency order.
@@ -63,9 +66,11 @@ def build_feature_assets(
     ``upstreams`` binds the names features refer to (other than features of this call) to
     assets. ``asset_kwargs`` go to :func:`standard_asset` for every feature (``group_name``,
     ``automation_condition``, ``partitions_def``, ...). A feature with partitioned inputs
-    follows their partitioning. Rejected at call time, naming the asset: duplicate keys, inputs
-    that name nothing, cycles, and inputs partitioned differently (or unlike an explicit
-    ``partitions_def``).
+    follows their partitioning; when those inputs carry a partition column (``partition_expr``),
+    the feature function sees them without it and its output gets it back by ``entity_key``, so
+    one run can compute many partitions and feature code never handles partitions. Rejected at
+    call time, naming the asset: duplicate keys, inputs that name nothing, cycles, and inputs
+    partitioned differently (or unlike an explicit ``partitions_def``).
 
     >>> import polars as pl
     >>> from dagster import AssetSpec
@@ -86,14 +91,23 @@ def build_feature_assets(
             parameter: built[ref] if ref in built else upstreams[ref]
             for parameter, ref in spec.references().items()
         }
-        _check_partitions(label, ins, asset_kwargs)
+        resolved = {p: resolve_input(value, asset=label, parameter=p) for p, value in ins.items()}
+        kwargs = dict(asset_kwargs)
+        compute = spec.compute
+        partitioned = {p: r for p, r in resolved.items() if r.partitions_def is not None}
+        if "partitions_def" in kwargs:
+            _require_partitions(label, resolved, kwargs["partitions_def"])
+        column = next((r.partition_column for r in partitioned.values() if r.partition_column), None)
+        if column is not None:
+            compute = _carrying_partition_column(compute, column, entity_key, sorted(partitioned))
+            kwargs["metadata"] = {**kwargs.get("metadata", {}), PARTITION_EXPR: column}
         built[name] = standard_asset(
             key=[*prefix, name],
             ins=ins,
             checks=spec.checks,
             description=spec.description or inspect.getdoc(spec.compute),
-            **asset_kwargs,
-        )(spec.compute)
+            **kwargs,
+        )(compute)
     return [built[name] for name in order]
 
 
@@ -148,14 +162,36 @@ def _dependency_order(
         ) from None
 
 
-def _check_partitions(label: str, ins: Mapping[str, AssetInput], asset_kwargs: Mapping[str, Any]) -> None:
-    inherited = shared_partitions(
-        [resolve_input(value, asset=label, parameter=p) for p, value in ins.items()], asset=label
-    )
-    if "partitions_def" in asset_kwargs and inherited is not None:
-        explicit = asset_kwargs["partitions_def"]
-        if explicit != inherited:
-            raise AssetDefinitionError(
-                f"Feature asset {label}: partitions_def={explicit} differs from its inputs' "
-                f"partitioning ({inherited}). Drop partitions_def to follow the inputs."
-            )
+def _require_partitions(
+    label: str, resolved: Mapping[str, ResolvedInput], explicit: PartitionsDefinition | None
+) -> None:
+    inherited = shared_partitions(list(resolved.values()), asset=label)
+    if inherited is not None and explicit != inherited:
+        raise AssetDefinitionError(
+            f"Feature asset {label}: partitions_def={explicit} differs from its inputs' "
+            f"partitioning ({inherited}). Drop partitions_def to follow the inputs."
+        )
+
+
+def _carrying_partition_column(
+    compute: FeatureFn, column: str, entity_key: str, partitioned: Sequence[str]
+) -> FeatureFn:
+    """``compute`` with the partition column taken off its inputs and put back on its output."""
+
+    @functools.wraps(compute)
+    def with_partition_column(*args: Any, **inputs: Any) -> pl.DataFrame | pl.LazyFrame:
+        keys: pl.DataFrame | None = None
+        for parameter in partitioned:
+            frame = inputs[parameter]
+            if column in frame.collect_schema():
+                if keys is None:
+                    selected = frame.select(entity_key, column)
+                    keys = selected.collect() if isinstance(selected, pl.LazyFrame) else selected
+                inputs[parameter] = frame.drop(column)
+        result = compute(*args, **inputs)
+        if keys is None:
+            return result
+        other = keys.lazy() if isinstance(result, pl.LazyFrame) else keys
+        return result.join(other, on=entity_key, how="left")
+
+    return with_partition_column

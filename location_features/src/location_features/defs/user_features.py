@@ -1,0 +1,26 @@
+"""The user features, built twice: over all users, and per partner programme over special users.
+
+Both refresh on their own (``AutomationCondition.eager()``) whenever the core location
+materializes a newer version of what they read.
+"""
+
+from dagster import AutomationCondition
+from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, build_feature_assets
+
+from location_features.features import USER_FEATURES
+
+user_features = build_feature_assets(
+    USER_FEATURES,
+    upstreams={"users": USERS, "churn_model": CHURN_MODEL},
+    key_prefix="features",
+    group_name="features",
+    automation_condition=AutomationCondition.eager(),
+)
+
+special_user_features = build_feature_assets(
+    USER_FEATURES,
+    upstreams={"users": SPECIAL_USERS, "churn_model": CHURN_MODEL},
+    key_prefix=["features", "special"],
+    group_name="special_features",
+    automation_condition=AutomationCondition.eager(),
+)
