@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+
 from shared_lib.contracts import USER_COLUMNS
 
 SEGMENTS = ("consumer", "small_business", "enterprise")

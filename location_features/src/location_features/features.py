@@ -8,6 +8,7 @@ built (see ``defs/``); every other parameter names another feature.
 """
 
 import polars as pl
+
 from shared_lib import FeatureSpec, logistic_probability, non_empty, unique
 
 DAYS_PER_WEEK_IN_30 = 30 / 7

@@ -128,22 +128,27 @@ def evaluate_checks(
     """Evaluate ``checks`` on ``frame`` in a single pass.
 
     ``extra`` expressions (``pl.len()`` for the row count, say) ride along in the same pass;
-    their values come back in the second element, keyed by output name.
+    their values come back in the second element, keyed by output name. A check whose
+    expression cannot run on this frame (a range check on a string column, say) fails with the
+    reason instead of raising.
     """
     schema = frame.collect_schema()
-    problems = [schema_problem(schema, check.columns) for check in checks]
-    expressions = [
-        check.violations.alias(f"__check_{index}")
+    problems: list[str | None] = [schema_problem(schema, check.columns) for check in checks]
+    expressions = {
+        f"__check_{index}": check.violations
         for index, check in enumerate(checks)
         if check.violations is not None and problems[index] is None
-    ]
-    expressions += list(extra)
-    row: dict[str, object] = {}
-    if expressions:
-        selected = frame.select(expressions)
-        if isinstance(selected, pl.LazyFrame):
-            selected = selected.collect()
-        row = selected.row(0, named=True)
+    }
+    extras = list(extra)
+    try:
+        row = _select_row(frame, [e.alias(n) for n, e in expressions.items()] + extras)
+    except pl.exceptions.PolarsError:
+        row = _select_row(frame, extras)
+        for name, expression in expressions.items():
+            try:
+                row |= _select_row(frame, [expression.alias(name)])
+            except pl.exceptions.PolarsError as error:
+                problems[int(name.removeprefix("__check_"))] = f"could not be evaluated: {error}"
     outcomes = []
     for index, check in enumerate(checks):
         problem = problems[index]
@@ -154,3 +159,14 @@ def evaluate_checks(
             )
         outcomes.append(CheckOutcome(check=check, violations=violations, problem=problem))
     return outcomes, row
+
+
+def _select_row(
+    frame: pl.DataFrame | pl.LazyFrame, expressions: list[pl.Expr]
+) -> dict[str, object]:
+    if not expressions:
+        return {}
+    selected = frame.select(expressions)
+    if isinstance(selected, pl.LazyFrame):
+        selected = selected.collect()
+    return selected.row(0, named=True)

@@ -47,14 +47,15 @@ def build_churn_band_asset(
     max_churn_proba: float,
     **overrides: Any,
 ) -> AssetsDefinition:
-    """The users of ``upstream`` with ``min_churn_proba < predicted_churn_proba <= max_churn_proba``.
+    """Users of ``upstream`` with ``min_churn_proba < predicted_churn_proba <= max_churn_proba``.
 
     The key is ``[churn_band_name(min, max), *upstream.key.path]``; group and partitions are
     the upstream's. ``overrides`` go to :func:`standard_asset` (``group_name``,
     ``automation_condition``, ``io_manager_key``, ...).
 
     >>> from dagster import AssetSpec
-    >>> band = build_churn_band_asset(AssetSpec(["users", "special"], group_name="special"), 0.7, 0.8)
+    >>> special = AssetSpec(["users", "special"], group_name="special")
+    >>> band = build_churn_band_asset(special, 0.7, 0.8)
     >>> band.key.path, band.group_names_by_key[band.key]
     (['churn_0p7_to_0p8', 'users', 'special'], 'special')
     """
@@ -98,7 +99,8 @@ def _upstream_spec(upstream: object) -> AssetSpec:
         return upstream.get_asset_spec()
     raise AssetDefinitionError(
         f"build_churn_band_asset: upstream must be one asset (an AssetsDefinition of a single "
-        f"asset, an AssetSpec or an AssetContract), got {type(upstream).__name__} {upstream!r:.120}. "
+        f"asset, an AssetSpec or an AssetContract), got {type(upstream).__name__} "
+        f"{upstream!r:.120}. "
         "Pass the asset object itself, e.g. build_churn_band_asset(users, 0.7, 0.8)."
     )
 

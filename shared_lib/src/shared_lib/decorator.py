@@ -100,7 +100,9 @@ def _build_asset(
             f"{fn.__name__} is a generator or coroutine. Return the frame instead of yielding it."
         )
     _reject_duplicate_check_names(label, checks)
-    resolved = {name: resolve_input(value, asset=label, parameter=name) for name, value in ins.items()}
+    resolved = {
+        name: resolve_input(value, asset=label, parameter=name) for name, value in ins.items()
+    }
     if "partitions_def" not in asset_kwargs:
         asset_kwargs["partitions_def"] = shared_partitions(list(resolved.values()), asset=label)
     asset_kwargs.setdefault("kinds", {"polars"})
@@ -114,7 +116,8 @@ def _build_asset(
     unknown = sorted(set(input_checks) - set(resolved))
     if unknown:
         raise AssetDefinitionError(
-            f"Asset {label}: input_checks names {unknown}, which are not in ins ({sorted(resolved)})."
+            f"Asset {label}: input_checks names {unknown}, which are not in ins "
+            f"({sorted(resolved)})."
         )
     checks_by_input = {
         name: (*r.checks, *input_checks.get(name, ())) for name, r in resolved.items()
@@ -224,7 +227,9 @@ def _checked_output(
         yield output
         return
     is_lazy = isinstance(frame, pl.LazyFrame)
-    outcomes, stats = evaluate_checks(frame, checks, extra=[pl.len().alias("rows")] if is_lazy else [])
+    outcomes, stats = evaluate_checks(
+        frame, checks, extra=[pl.len().alias("rows")] if is_lazy else []
+    )
     schema = frame.collect_schema()
     row_count = int(stats["rows"]) if is_lazy else frame.height  # type: ignore[call-overload]
     preview = frame.head(PREVIEW_ROWS)
@@ -234,7 +239,9 @@ def _checked_output(
             asset_key=key,
             check_name=outcome.check.name,
             passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR if outcome.check.blocking else AssetCheckSeverity.WARN,
+            severity=AssetCheckSeverity.ERROR
+            if outcome.check.blocking
+            else AssetCheckSeverity.WARN,
             description=outcome.problem,
             metadata={"violations": outcome.violations},
         )
@@ -279,4 +286,3 @@ def _problems(outcomes: Sequence[CheckOutcome]) -> str:
 
 def _since(started: float) -> str:
     return f"{time.perf_counter() - started:.2f}s"
-

@@ -1,4 +1,4 @@
-"""The feature-DAG factory: features declared as specs, wired to upstreams when the factory is called.
+"""The feature-DAG factory: features declared as specs, wired to upstreams at factory-call time.
 
 A feature is a function whose parameters name its inputs: other features of the same call, or
 upstream assets (of this location or another, a trained model included) that the caller binds
@@ -97,7 +97,9 @@ def build_feature_assets(
         partitioned = {p: r for p, r in resolved.items() if r.partitions_def is not None}
         if "partitions_def" in kwargs:
             _require_partitions(label, resolved, kwargs["partitions_def"])
-        column = next((r.partition_column for r in partitioned.values() if r.partition_column), None)
+        column = next(
+            (r.partition_column for r in partitioned.values() if r.partition_column), None
+        )
         if column is not None:
             compute = _carrying_partition_column(compute, column, entity_key, sorted(partitioned))
             kwargs["metadata"] = {**kwargs.get("metadata", {}), PARTITION_EXPR: column}

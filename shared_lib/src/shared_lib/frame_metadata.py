@@ -15,10 +15,14 @@ PREVIEW_ROWS = 5
 
 def table_schema(schema: Mapping[str, pl.DataType | type[pl.DataType]]) -> TableSchema:
     """A Dagster ``TableSchema`` from a Polars schema (column name to dtype)."""
-    return TableSchema(columns=[TableColumn(name=name, type=str(dtype)) for name, dtype in schema.items()])
+    return TableSchema(
+        columns=[TableColumn(name=name, type=str(dtype)) for name, dtype in schema.items()]
+    )
 
 
-def frame_metadata(schema: pl.Schema, row_count: int, preview: pl.DataFrame) -> dict[str, MetadataValue]:
+def frame_metadata(
+    schema: pl.Schema, row_count: int, preview: pl.DataFrame
+) -> dict[str, MetadataValue]:
     """``dagster/row_count``, ``dagster/column_schema`` and a Markdown preview of the first rows."""
     with pl.Config(
         tbl_formatting="MARKDOWN",

@@ -1,4 +1,4 @@
-"""Upstream assets given as objects: what ``standard_asset(ins=...)`` accepts and what it makes of them."""
+"""Upstreams given as objects: what ``standard_asset(ins=...)`` accepts, and what it learns."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ class ResolvedInput:
 
 
 def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedInput:
-    """Turn one ``ins`` value into an ``AssetIn``; ``asset`` and ``parameter`` only name it in errors."""
+    """Turn one ``ins`` value into an ``AssetIn``; ``asset`` and ``parameter`` name it in errors."""
     if isinstance(value, AssetIn):
         return ResolvedInput(value)
     if isinstance(value, AssetContract):

@@ -15,6 +15,7 @@ from uuid import uuid4
 import polars as pl
 from dagster import (
     ConfigurableIOManager,
+    DagsterInvariantViolationError,
     EnvVar,
     InputContext,
     MetadataValue,
@@ -65,11 +66,13 @@ class PolarsParquetIOManager(ConfigurableIOManager):
                 "polars DataFrame or LazyFrame outputs. Return a frame, or give the asset another "
                 "io_manager_key."
             )
-        keys = context.asset_partition_keys if context.has_asset_partitions else [None]
+        keys = sorted(context.asset_partition_keys) if context.has_asset_partitions else [None]
         column = context.definition_metadata.get(PARTITION_EXPR)
         if len(keys) == 1 and column is None:
             path = self._path(context.asset_key.path, keys[0])
-            write_atomically(path, obj.sink_parquet if isinstance(obj, pl.LazyFrame) else obj.write_parquet)
+            write_atomically(
+                path, obj.sink_parquet if isinstance(obj, pl.LazyFrame) else obj.write_parquet
+            )
         else:
             slices = split_by_partition(label, obj, str(column) if column else None, keys)
             for key, part in slices.items():
@@ -91,14 +94,22 @@ class PolarsParquetIOManager(ConfigurableIOManager):
                 f"wrote it share {DATA_DIR_ENV}={self.base_dir}."
             )
         frame = pl.scan_parquet(paths)
-        return frame if context.dagster_type.typing_type is pl.LazyFrame else frame.collect()
+        return frame if _wants_lazy(context) else frame.collect()
 
     def _path(self, key_path: Sequence[str], partition_key: str | None) -> Path:
         base = Path(self.base_dir, *key_path)
         if partition_key is None:
             return base.with_name(base.name + ".parquet")
-        # Percent-encoding keeps any partition key (a date, "a|b" of a multi-partition) one file name.
+        # Percent-encoding keeps any partition key (a date, a multi-partition's "a|b") a file name.
         return base / f"{quote(partition_key, safe='')}.parquet"
+
+
+def _wants_lazy(context: InputContext) -> bool:
+    """Whether the input is annotated ``pl.LazyFrame`` (a hand-built context may have no type)."""
+    try:
+        return context.dagster_type.typing_type is pl.LazyFrame
+    except DagsterInvariantViolationError:
+        return False
 
 
 def split_by_partition(
@@ -111,9 +122,10 @@ def split_by_partition(
     """
     if column is None:
         raise ValueError(
-            f"Asset {label}: a run over partitions {list(keys)} returned one frame, and the asset "
-            f"does not say which column holds the partition key. Add metadata={{'{PARTITION_EXPR}': "
-            "'<column>'}} to the asset (contracts and factories carry it over from the upstream)."
+            f"Asset {label}: a run over partitions {sorted(keys)} returned one frame, and the "
+            "asset does not say which column holds the partition key. Add "
+            f"metadata={{'{PARTITION_EXPR}': '<column>'}} to the asset (contracts and factories "
+            "carry it over from the upstream)."
         )
     collected = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
     if column not in collected.columns:
@@ -125,20 +137,20 @@ def split_by_partition(
     if stray:
         raise ValueError(
             f"Asset {label}: rows with {column} in {stray} do not belong to the partitions of this "
-            f"run ({list(keys)}); nothing was stored. Filter the frame to the run's partitions."
+            f"run ({sorted(keys)}); nothing was stored. Filter the frame to the run's partitions."
         )
     return {str(key): collected.filter(pl.col(column) == key) for key in keys}
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write`` on a temporary sibling of ``path``, make it durable, then rename it over ``path``."""
+    """Write via ``write`` to a temporary sibling, make it durable, rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid4().hex}.tmp")
     try:
         write(temporary)
-        with open(temporary, "rb") as written:
+        with temporary.open("rb") as written:
             os.fsync(written.fileno())
-        os.replace(temporary, path)
+        temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
     directory = os.open(path.parent, os.O_RDONLY)
@@ -149,5 +161,5 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def default_io_manager() -> PolarsParquetIOManager:
-    """The IO manager every location binds to ``io_manager``: base directory from the environment."""
+    """The IO manager every location binds to ``io_manager``; its directory comes from the env."""
     return PolarsParquetIOManager(base_dir=EnvVar(DATA_DIR_ENV))

@@ -1,8 +1,7 @@
 """Users by churn-probability band, over all users and over each partner programme."""
 
-from shared_lib import build_churn_band_asset
-
 from location_core.defs.users import special_users, users
+from shared_lib import build_churn_band_asset
 
 CHURN_BANDS = [(0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
 

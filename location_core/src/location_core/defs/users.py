@@ -4,6 +4,11 @@ import zlib
 
 import polars as pl
 from dagster import AssetExecutionContext, Config, MetadataValue, Output
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.preprocessing import StandardScaler
+
+from location_core.synthetic import synthesize_users
 from shared_lib import (
     CHURN_MODEL,
     SPECIAL_USERS,
@@ -14,11 +19,6 @@ from shared_lib import (
     standard_asset,
     unique,
 )
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.preprocessing import StandardScaler
-
-from location_core.synthetic import synthesize_users
 
 MODEL_FEATURES = ["tenure_days", "monthly_spend", "sessions_30d", "support_tickets_90d"]
 SPECIAL_USER_ID_BASE = 1_000_000_000
@@ -58,7 +58,10 @@ def churn_model(user_history: pl.DataFrame) -> Output[pl.DataFrame]:
     )
     return Output(
         frame,
-        metadata={"training_rows": MetadataValue.int(len(labels)), "roc_auc": MetadataValue.float(auc)},
+        metadata={
+            "training_rows": MetadataValue.int(len(labels)),
+            "roc_auc": MetadataValue.float(auc),
+        },
     )
 
 

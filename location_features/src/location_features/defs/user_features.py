@@ -5,9 +5,9 @@ materializes a newer version of what they read.
 """
 
 from dagster import AutomationCondition
-from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, build_feature_assets
 
 from location_features.features import USER_FEATURES
+from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, build_feature_assets
 
 user_features = build_feature_assets(
     USER_FEATURES,
