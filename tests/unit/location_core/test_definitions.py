@@ -1,0 +1,48 @@
+"""The core location: what it publishes, how it is grouped and partitioned, and that it loads."""
+
+from dagster import AssetKey, Definitions
+from location_core.definitions import defs
+from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, churn_band_name
+from shared_lib.location import AUTOMATION_SENSOR_NAME
+
+BANDS = [(0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
+
+
+def test_definitions_load_and_validate() -> None:
+    assert isinstance(defs, Definitions)
+    Definitions.validate_loadable(defs)
+
+
+def test_publishes_every_contracted_asset_as_contracted() -> None:
+    graph = defs.resolve_asset_graph()
+
+    for contract in (USERS, SPECIAL_USERS, CHURN_MODEL):
+        node = graph.get(contract.key)
+        assert node.is_materializable, contract.key
+        assert node.partitions_def == contract.spec.partitions_def
+        assert node.group_name == contract.spec.group_name
+        assert {check.name for check in contract.checks} <= {key.name for key in node.check_keys}
+
+
+def test_special_users_keep_the_seeds_key_partitions_and_group() -> None:
+    node = defs.resolve_asset_graph().get(AssetKey(["users", "special"]))
+
+    assert node.partitions_def.get_partition_keys() == ["A", "B"]
+    assert node.group_name == "special"
+
+
+def test_has_a_churn_band_per_band_over_both_user_tables() -> None:
+    graph = defs.resolve_asset_graph()
+
+    for upstream in (USERS, SPECIAL_USERS):
+        for low, high in BANDS:
+            node = graph.get(AssetKey([churn_band_name(low, high), *upstream.key.path]))
+            assert node.parent_keys == {upstream.key}
+            assert node.partitions_def == upstream.spec.partitions_def
+            assert node.group_name == upstream.spec.group_name
+
+
+def test_ships_the_automation_sensor_running() -> None:
+    sensor = defs.resolve_sensor_def(AUTOMATION_SENSOR_NAME)
+
+    assert sensor.default_status.value == "RUNNING"
