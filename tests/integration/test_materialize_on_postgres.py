@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy
 import yaml
 from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatus, Definitions
+
 from location_core.definitions import defs as core_defs
 from location_features.definitions import defs as features_defs
 from shared_lib import SPECIAL_USER_PROGRAMS, logistic_probability
-
 from tests.support.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,11 +70,14 @@ def test_core_then_features_materialize_and_the_data_flows(
     core = run_location(core_defs, instance, core_config)
     features = run_location(features_defs, instance)
 
-    assert core.success and features.success
+    assert core.success
+    assert features.success
     core_counts = row_counts(instance, core.run_id)
     feature_counts = row_counts(instance, features.run_id)
     assert core_counts[("users", None)] == N_USERS
-    assert core_counts[("users/special", "A")] == core_counts[("users/special", "B")] == N_PER_PROGRAM
+    assert (
+        core_counts[("users/special", "A")] == core_counts[("users/special", "B")] == N_PER_PROGRAM
+    )
     for name in ("tenure_years", "churn_risk", "retention_priority"):
         assert feature_counts[(f"features/{name}", None)] == N_USERS
         for program in ("A", "B"):
@@ -88,9 +91,12 @@ def test_core_then_features_materialize_and_the_data_flows(
     assert joined.height == N_USERS
     assert (joined["churn_risk"] - joined["predicted_churn_proba"]).abs().max() < 1e-12
     recomputed = users.select("user_id", p=logistic_probability(model))
-    assert recomputed.join(churn_risk, on="user_id").select(
-        (pl.col("p") - pl.col("churn_risk")).abs().max()
-    ).item() < 1e-12
+    assert (
+        recomputed.join(churn_risk, on="user_id")
+        .select((pl.col("p") - pl.col("churn_risk")).abs().max())
+        .item()
+        < 1e-12
+    )
     band = pl.read_parquet(data_dir / "churn_0p9_to_1p0" / "users.parquet")
     assert band.height == users.filter(pl.col("predicted_churn_proba") > 0.9).height
     special_b = pl.read_parquet(data_dir / "features" / "special" / "churn_risk" / "B.parquet")
@@ -102,8 +108,8 @@ def test_core_then_features_materialize_and_the_data_flows(
         runs = dict(connection.execute(sqlalchemy.text("SELECT run_id, status FROM runs")).all())
         materialized = connection.execute(
             sqlalchemy.text(
-                "SELECT count(*) FROM event_logs "
-                "WHERE dagster_event_type = 'ASSET_MATERIALIZATION' AND run_id IN (:core, :features)"
+                "SELECT count(*) FROM event_logs WHERE dagster_event_type = "
+                "'ASSET_MATERIALIZATION' AND run_id IN (:core, :features)"
             ),
             {"core": core.run_id, "features": features.run_id},
         ).scalar_one()

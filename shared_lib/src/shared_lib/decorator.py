@@ -200,12 +200,11 @@ def _require_inputs(
     for name, checks in input_checks.items():
         frame = inputs.get(name)
         if isinstance(frame, pl.DataFrame | pl.LazyFrame):
-            outcomes, _ = evaluate_checks(frame, checks)
-            failed = [o for o in outcomes if not o.passed and o.check.blocking]
-            if failed:
+            problems = _blocking_problems(evaluate_checks(frame, checks)[0])
+            if problems:
                 raise Failure(
                     description=f"{where}: input {name!r} breaks its upstream's contract, so "
-                    f"nothing was computed or stored: {_problems(failed)}. Fix the upstream asset "
+                    f"nothing was computed or stored: {problems}. Fix the upstream asset "
                     "and materialize it again.",
                     allow_retries=False,
                 )
@@ -245,11 +244,11 @@ def _checked_output(
             description=outcome.problem,
             metadata={"violations": outcome.violations},
         )
-    failed = [o for o in outcomes if not o.passed and o.check.blocking]
-    if failed:
+    problems = _blocking_problems(outcomes)
+    if problems:
         raise Failure(
             description=f"{where}: blocking check(s) failed, so the new version was not stored "
-            f"and the last good one is kept: {_problems(failed)}. Fix the data or the code that "
+            f"and the last good one is kept: {problems}. Fix the data or the code that "
             "produces it, then materialize again.",
             metadata=metadata,
             allow_retries=False,
@@ -280,8 +279,11 @@ def _describe_inputs(inputs: Mapping[str, Any]) -> str:
     return ", ".join(described) or "no upstream frames"
 
 
-def _problems(outcomes: Sequence[CheckOutcome]) -> str:
-    return "; ".join(f"{o.check.name}: {o.problem}" for o in outcomes)
+def _blocking_problems(outcomes: Sequence[CheckOutcome]) -> str:
+    """The failed blocking checks and why, for an error message; empty when none failed."""
+    return "; ".join(
+        f"{o.check.name}: {o.problem}" for o in outcomes if not o.passed and o.check.blocking
+    )
 
 
 def _since(started: float) -> str:

@@ -1,6 +1,7 @@
 """The core location: what it publishes, how it is grouped and partitioned, and that it loads."""
 
 from dagster import AssetKey, Definitions
+
 from location_core.definitions import defs
 from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, churn_band_name
 from shared_lib.location import AUTOMATION_SENSOR_NAME

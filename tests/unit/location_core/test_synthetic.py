@@ -1,6 +1,7 @@
 """Synthetic users: deterministic, contract-shaped, with a churn signal to learn."""
 
 import polars as pl
+
 from location_core.synthetic import synthesize_users
 from shared_lib.contracts import USER_COLUMNS
 

@@ -3,8 +3,9 @@
 import ast
 from pathlib import Path
 
-import location_features
 from dagster import AssetKey, AutomationCondition, Definitions
+
+import location_features
 from location_core.definitions import defs as core_defs
 from location_features.definitions import defs
 from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS

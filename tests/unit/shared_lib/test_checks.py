@@ -2,6 +2,7 @@
 
 import polars as pl
 import pytest
+
 from shared_lib import evaluate_checks, has_columns, no_nulls, non_empty, unique, values_between
 
 FRAME = pl.DataFrame({"user_id": [1, 2, 2], "p": [0.1, None, 1.2], "name": ["a", "b", "c"]})
@@ -32,7 +33,9 @@ def test_required_columns_name_what_is_missing_or_mistyped() -> None:
     outcomes, _ = evaluate_checks(
         FRAME, [has_columns({"user_id": pl.Int64, "p": pl.Float64, "churn": None})]
     )
-    assert outcomes[0].problem == "missing column(s) ['churn']; the frame has ['user_id', 'p', 'name']"
+    assert (
+        outcomes[0].problem == "missing column(s) ['churn']; the frame has ['user_id', 'p', 'name']"
+    )
 
     outcomes, _ = evaluate_checks(FRAME, [has_columns({"name": pl.Float64})])
     assert outcomes[0].problem == "name is String, expected Float64"

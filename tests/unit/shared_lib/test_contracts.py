@@ -2,6 +2,7 @@
 
 import polars as pl
 from dagster import AssetKey
+
 from shared_lib import CHURN_MODEL, SPECIAL_USER_PROGRAMS, SPECIAL_USERS, USERS, evaluate_checks
 from shared_lib.parquet_io import PARTITION_EXPR
 
@@ -24,7 +25,12 @@ def test_special_users_are_partitioned_by_programme_and_say_by_which_column() ->
 def test_a_model_frame_with_a_missing_weight_breaks_the_model_contract() -> None:
     frame = pl.DataFrame(
         {"feature": ["x"], "weight": [None], "mean": [0.0], "scale": [1.0]},
-        schema={"feature": pl.String, "weight": pl.Float64, "mean": pl.Float64, "scale": pl.Float64},
+        schema={
+            "feature": pl.String,
+            "weight": pl.Float64,
+            "mean": pl.Float64,
+            "scale": pl.Float64,
+        },
     )
 
     outcomes, _ = evaluate_checks(frame, CHURN_MODEL.checks)

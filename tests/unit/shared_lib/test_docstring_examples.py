@@ -5,6 +5,7 @@ import importlib
 import pkgutil
 
 import pytest
+
 import shared_lib
 
 MODULES = [shared_lib.__name__] + [
