@@ -1,8 +1,11 @@
 """``location_definitions``: the few lines every code location's ``definitions.py`` needs.
 
 Platform-wide policies live here, once, instead of in each location: the IO manager every
-asset uses and the declarative-automation sensor, shipped running (on Dagster 1.13 the
-implicit default sensor starts stopped, so nothing would refresh until someone switched it on).
+asset uses, the declarative-automation sensor, shipped running (on Dagster 1.13 the
+implicit default sensor starts stopped, so nothing would refresh until someone switched it on),
+and the executor. Steps run in the run's own process: every run already has a container of its
+own, and a subprocess per step (the multiprocess default) cost 5-10 s of start-up per step in a
+container, far more than the steps themselves.
 """
 
 from pathlib import Path
@@ -12,6 +15,8 @@ from dagster import (
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
     Definitions,
+    ExecutorDefinition,
+    in_process_executor,
     load_from_defs_folder,
 )
 
@@ -20,15 +25,19 @@ from shared_lib.parquet_io import default_io_manager
 AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
 
 
-def location_definitions(definitions_file: str) -> Definitions:
+def location_definitions(
+    definitions_file: str, *, executor: ExecutorDefinition = in_process_executor
+) -> Definitions:
     """Load the location's ``defs/`` folder and apply the platform policies.
 
     ``definitions_file`` is the calling module's ``__file__``; the project (its ``[tool.dg]``
-    settings) is found from there, as ``dg`` finds it.
+    settings) is found from there, as ``dg`` finds it. A location whose steps are heavy enough
+    to want a process each passes ``executor=multiprocess_executor``.
     """
     loaded = load_from_defs_folder(path_within_project=Path(definitions_file).parent)
     platform = Definitions(
         resources={"io_manager": default_io_manager()},
+        executor=executor,
         sensors=[
             AutomationConditionSensorDefinition(
                 AUTOMATION_SENSOR_NAME,
