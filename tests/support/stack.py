@@ -1,0 +1,175 @@
+"""The compose stack under test: compose commands, GraphQL against its webserver, run helpers."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+PUBLIC_PYTHON_IMAGE = "python:3.11-slim-bookworm"
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
+
+LAUNCH_RUN = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+
+RUN = """
+query Run($runId: ID!) {
+  runOrError(runId: $runId) {
+    __typename
+    ... on Run {
+      runId status creationTime startTime endTime jobName
+      tags { key value }
+      assetMaterializations { assetKey { path } partition }
+    }
+  }
+}
+"""
+
+
+def docker_engine_problem() -> str | None:
+    """Why the tests cannot use a Docker engine with Compose v2 here, or ``None``."""
+    if not shutil.which("docker"):
+        return "the docker CLI is not installed"
+    for command in (["docker", "info"], ["docker", "compose", "version"]):
+        if subprocess.run(command, capture_output=True).returncode != 0:
+            return f"`{' '.join(command)}` fails: start a Docker engine with Compose v2"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def registry_reachable() -> bool:
+    """Whether the public base images can be used (present already, or pullable)."""
+    present = ["docker", "image", "inspect", PUBLIC_PYTHON_IMAGE]
+    if subprocess.run(present, capture_output=True).returncode == 0:
+        return True
+    pull = ["docker", "pull", "--quiet", PUBLIC_PYTHON_IMAGE]
+    return subprocess.run(pull, capture_output=True, timeout=300).returncode == 0
+
+
+@dataclass
+class Stack:
+    """One compose project of the platform, named apart from anyone's own stack."""
+
+    name: str
+    ui_port: int
+    env_files: Sequence[str] = ()
+    settings: Mapping[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ui_port}"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PLATFORM_NAME": self.name,
+            "DAGSTER_UI_PORT": str(self.ui_port),
+            **self.settings,
+        }
+
+    def compose(self, *args: str, timeout: float = 900) -> str:
+        """Run ``docker compose`` on this project; raise with its output if it fails."""
+        files = [arg for env_file in self.env_files for arg in ("--env-file", env_file)]
+        command = ["docker", "compose", *files, *args]
+        result = subprocess.run(
+            command, cwd=ROOT, env=self.environment, capture_output=True, text=True, timeout=timeout
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def timed(self, label: str, *args: str, timeout: float = 900) -> str:
+        started = time.monotonic()
+        output = self.compose(*args, timeout=timeout)
+        self.timings[label] = time.monotonic() - started
+        return output
+
+    def services(self) -> dict[str, dict[str, Any]]:
+        """Each service's container state as ``docker compose ps`` reports it."""
+        output = self.compose("ps", "--all", "--format", "json")
+        rows = [json.loads(line) for line in output.splitlines() if line.strip()]
+        return {row["Service"]: row for row in rows}
+
+    def exec(self, service: str, *command: str) -> str:
+        return self.compose("exec", "-T", service, *command)
+
+    def image(self, name: str) -> str:
+        return f"{self.name}/{name}:local"
+
+    def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        response = requests.post(
+            f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    def launch(
+        self,
+        location: str,
+        *,
+        assets: Sequence[Sequence[str]] | None = None,
+        tags: Mapping[str, str] | None = None,
+        run_config: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Launch a run of ``location``'s assets (all of them, or ``assets``) through GraphQL."""
+        selector: dict[str, Any] = {
+            "repositoryLocationName": location,
+            "repositoryName": "__repository__",
+            "jobName": "__ASSET_JOB",
+        }
+        if assets is not None:
+            selector["assetSelection"] = [{"path": list(path)} for path in assets]
+        params = {
+            "selector": selector,
+            "runConfigData": dict(run_config or {}),
+            "executionMetadata": {
+                "tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]
+            },
+        }
+        launched = self.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        return launched["run"]["runId"]
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        run = self.graphql(RUN, {"runId": run_id})["runOrError"]
+        assert run["__typename"] == "Run", run
+        run["tags"] = {tag["key"]: tag["value"] for tag in run["tags"]}
+        return run
+
+    def wait_for_run(self, run_id: str, timeout: float = 300) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.run(run_id)
+            if run["status"] in FINISHED:
+                return run
+            assert time.monotonic() < deadline, (
+                f"run {run_id} still {run['status']} after {timeout}s"
+            )
+            time.sleep(1)
