@@ -21,6 +21,8 @@ from tests.support.stack import (
     registry_reachable,
 )
 
+TIMINGS = pytest.StashKey[dict[str, float]]()
+
 
 @pytest.fixture(scope="session")
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
@@ -48,9 +50,17 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "compose.log").write_text(stack.compose("logs", "--no-color", "--timestamps"))
         stack.compose("down", "--volumes", "--remove-orphans")
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line("")
-            for label, seconds in stack.timings.items():
-                reporter.write_line(f"e2e timing: {label}: {seconds:.1f}s")
-            reporter.write_line(f"e2e: the stack's logs are in {ARTIFACTS / 'compose.log'}")
+        request.config.stash[TIMINGS] = stack.timings
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """How long the build, the start to healthy and each run took, after the results."""
+    timings = config.stash.get(TIMINGS, None)
+    if timings is None:
+        return
+    terminalreporter.section("end-to-end timings")
+    for label, seconds in timings.items():
+        terminalreporter.write_line(f"{label}: {seconds:.1f}s")
+    terminalreporter.write_line(f"the stack's logs: {ARTIFACTS / 'compose.log'}")

@@ -342,8 +342,8 @@ def test_the_ui_shows_assets_of_both_locations_in_a_browser(
     for location in ("location_core", "location_features"):
         page.get_by_text(location, exact=True).first.wait_for(timeout=60_000)
 
-    lineage = "/assets/features/retention_priority?view=lineage&lineageScope=upstream"
-    page.goto(f"{stack.url}{lineage}", wait_until="networkidle")
+    lineage = "view=lineage&lineageScope=upstream&lineageDepth=6"
+    page.goto(f"{stack.url}/assets/features/retention_priority?{lineage}", wait_until="networkidle")
     dismiss_welcome_dialog(page)
     for asset in ("user_history", "churn_model", "users", "customer_value", "retention_priority"):
         page.get_by_text(asset, exact=True).first.wait_for(timeout=60_000)
