@@ -33,12 +33,6 @@ ALL_PROGRAMS = {
     "dagster/asset_partition_range_end": "B",
 }
 
-WORKSPACE = """
-{ workspaceOrError { ... on Workspace { locationEntries {
-    name loadStatus
-    locationOrLoadError { __typename ... on PythonError { message } }
-} } } }
-"""
 ASSET_GRAPH = """
 { assetNodes { assetKey { path } isMaterializable repository { location { name } }
                dependencyKeys { path } } }
@@ -127,13 +121,9 @@ def test_every_service_is_healthy(stack: Stack) -> None:
 
 
 def test_both_code_locations_are_loaded(stack: Stack) -> None:
-    entries = stack.graphql(WORKSPACE)["workspaceOrError"]["locationEntries"]
-
-    assert {e["name"]: e["loadStatus"] for e in entries} == {
-        "location_core": "LOADED",
-        "location_features": "LOADED",
-    }
-    assert {e["locationOrLoadError"]["__typename"] for e in entries} == {"RepositoryLocation"}
+    assert set(stack.locations()) == {"location_core", "location_features"}
+    assert stack.location_is_loaded("location_core")
+    assert stack.location_is_loaded("location_features")
 
 
 def test_the_asset_graph_has_edges_from_core_into_features(stack: Stack) -> None:
@@ -329,8 +319,8 @@ def test_history_survives_down_and_up(stack: Stack, first_runs: FirstRuns, resta
         assert after["status"] == "SUCCESS"
         assert after["assetMaterializations"] == before["assetMaterializations"]
     assert (first_runs.core["runId"], None) in row_counts(stack, ["users"])
-    entries = stack.graphql(WORKSPACE)["workspaceOrError"]["locationEntries"]
-    assert {e["loadStatus"] for e in entries} == {"LOADED"}
+    assert stack.location_is_loaded("location_core")
+    assert stack.location_is_loaded("location_features")
 
 
 def test_the_ui_shows_assets_of_both_locations_in_a_browser(

@@ -6,7 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,24 @@ mutation Launch($params: ExecutionParams!) {
 }
 """
 
+WORKSPACE = """
+{ workspaceOrError { ... on Workspace { locationEntries {
+    name loadStatus
+    locationOrLoadError { __typename ... on PythonError { message } }
+} } } }
+"""
+
+RUNS = """
+query Runs($filter: RunsFilter) {
+  runsOrError(filter: $filter) { ... on Runs { results {
+    runId status creationTime startTime endTime
+    tags { key value }
+    repositoryOrigin { repositoryLocationName }
+    assetMaterializations { assetKey { path } partition }
+  } } }
+}
+"""
+
 RUN = """
 query Run($runId: ID!) {
   runOrError(runId: $runId) {
@@ -42,6 +60,25 @@ query Run($runId: ID!) {
   }
 }
 """
+
+
+def docker(*args: str, timeout: float = 600) -> str:
+    """Run a docker CLI command; raise with its output if it fails."""
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"docker {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str, every: float = 1) -> Any:
+    """Poll ``condition`` until it returns something truthy; fail saying ``what`` did not happen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout:.0f}s"
+        time.sleep(every)
 
 
 def docker_engine_problem() -> str | None:
@@ -120,6 +157,37 @@ class Stack:
 
     def image(self, name: str) -> str:
         return f"{self.name}/{name}:local"
+
+    def container(self, service: str) -> str:
+        """The id of the service's (running or stopped) container."""
+        return self.compose("ps", "--all", "--quiet", service).strip()
+
+    def inspect(self, container: str) -> dict[str, Any]:
+        return json.loads(docker("inspect", container))[0]
+
+    def build_arg(self, service: str, name: str) -> str:
+        """A build argument of ``service`` as compose resolves it (base images, say)."""
+        config = json.loads(self.compose("config", "--format", "json"))
+        return config["services"][service]["build"]["args"][name]
+
+    def locations(self) -> dict[str, dict[str, Any]]:
+        """Each code location's entry in the webserver's workspace, by name."""
+        entries = self.graphql(WORKSPACE)["workspaceOrError"]["locationEntries"]
+        return {entry["name"]: entry for entry in entries}
+
+    def location_is_loaded(self, name: str) -> bool:
+        entry = self.locations().get(name)
+        return bool(
+            entry
+            and entry["loadStatus"] == "LOADED"
+            and entry["locationOrLoadError"]
+            and entry["locationOrLoadError"]["__typename"] == "RepositoryLocation"
+        )
+
+    def runs(self, statuses: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Every run (optionally only those in ``statuses``), newest first."""
+        runs = self.graphql(RUNS, {"filter": {"statuses": list(statuses)} if statuses else {}})
+        return runs["runsOrError"]["results"]
 
     def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         response = requests.post(

@@ -8,6 +8,7 @@ own, and a subprocess per step (the multiprocess default) cost 5-10 s of start-u
 container, far more than the steps themselves.
 """
 
+import os
 from pathlib import Path
 
 from dagster import (
@@ -21,6 +22,7 @@ from dagster import (
 )
 
 from shared_lib.parquet_io import default_io_manager
+from shared_lib.settings import DATA_DIR_ENV
 
 AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
 
@@ -34,6 +36,7 @@ def location_definitions(
     settings) is found from there, as ``dg`` finds it. A location whose steps are heavy enough
     to want a process each passes ``executor=multiprocess_executor``.
     """
+    require_writable_data_dir()
     loaded = load_from_defs_folder(path_within_project=Path(definitions_file).parent)
     platform = Definitions(
         resources={"io_manager": default_io_manager()},
@@ -48,3 +51,18 @@ def location_definitions(
         ],
     )
     return Definitions.merge(loaded, platform)
+
+
+def require_writable_data_dir() -> None:
+    """Refuse to load when the configured data directory cannot be written.
+
+    Otherwise a wrong path or a missing volume surfaces only when the first run fails; this
+    way the location shows the error in the UI (and its health check fails) at start.
+    """
+    data_dir = os.environ.get(DATA_DIR_ENV)
+    if data_dir and not (Path(data_dir).is_dir() and os.access(data_dir, os.W_OK | os.X_OK)):
+        raise NotADirectoryError(
+            f"{DATA_DIR_ENV}={data_dir} is not a writable directory, so no asset of this "
+            "location could be stored. Mount the shared data volume there, or point "
+            f"{DATA_DIR_ENV} at a directory this user ({os.getuid()}) can write."
+        )

@@ -1,9 +1,19 @@
 """The core location: what it publishes, how it is grouped and partitioned, and that it loads."""
 
+from pathlib import Path
+
+import pytest
 from dagster import AssetKey, Definitions
 
 from location_core.definitions import defs
-from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, churn_band_name
+from shared_lib import (
+    CHURN_MODEL,
+    DATA_DIR_ENV,
+    SPECIAL_USERS,
+    USERS,
+    churn_band_name,
+    location_definitions,
+)
 from shared_lib.location import AUTOMATION_SENSOR_NAME
 
 BANDS = [(0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
@@ -47,3 +57,14 @@ def test_ships_the_automation_sensor_running() -> None:
     sensor = defs.resolve_sensor_def(AUTOMATION_SENSOR_NAME)
 
     assert sensor.default_status.value == "RUNNING"
+
+
+def test_a_data_directory_that_cannot_be_written_stops_the_location_loading(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import location_core.definitions
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "missing"))
+
+    with pytest.raises(NotADirectoryError, match=r"PLATFORM_DATA_DIR=.*missing is not a writable"):
+        location_definitions(location_core.definitions.__file__)

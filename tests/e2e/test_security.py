@@ -1,0 +1,159 @@
+"""Locked down: what the running stack publishes, who its processes run as, what they mount."""
+
+import re
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.stack import ROOT, Stack, docker, wait_until
+
+pytestmark = pytest.mark.e2e
+
+SOCKET = "/var/run/docker.sock"
+SOCKET_USERS = {"webserver", "daemon"}
+
+
+def processes(container: str) -> list[tuple[str, str]]:
+    """(user, command) of every process in a running container, as the host sees them."""
+    output = docker("top", container, "-eo", "user,args")
+    return [tuple(line.split(None, 1)) for line in output.splitlines()[1:] if line.strip()]
+
+
+def mounts(stack: Stack, container: str) -> set[str]:
+    return {mount["Destination"] for mount in stack.inspect(container)["Mounts"]}
+
+
+def test_only_the_ui_is_published_and_only_on_loopback(stack: Stack) -> None:
+    published = {
+        service: [(p["URL"], p["TargetPort"]) for p in state["Publishers"] if p["PublishedPort"]]
+        for service, state in stack.services().items()
+        if state["State"] == "running"
+    }
+
+    assert published.pop("webserver") == [("127.0.0.1", 3000)]
+    assert all(ports == [] for ports in published.values()), published
+
+
+def test_no_process_of_the_platform_runs_as_root(stack: Stack) -> None:
+    for service, state in stack.services().items():
+        if state["State"] != "running":
+            continue
+        users = {user for user, _ in processes(state["ID"])}
+        assert users, service
+        assert "root" not in users, (service, processes(state["ID"]))
+
+
+def test_the_docker_socket_is_mounted_only_where_runs_are_launched_or_stopped(stack: Stack) -> None:
+    for service, state in stack.services().items():
+        if state["State"] == "running":
+            assert (SOCKET in mounts(stack, state["ID"])) == (service in SOCKET_USERS), service
+
+
+def test_a_run_container_has_no_docker_socket_and_no_root_process(stack: Stack) -> None:
+    run_id = stack.launch(
+        "location_core",
+        assets=[["user_history"]],
+        run_config={"ops": {"user_history": {"config": {"n_users": 2_000_000}}}},
+    )
+
+    def running_container() -> str | None:
+        found = docker("ps", "--quiet", "--filter", f"label=dagster/run_id={run_id}").strip()
+        return found or None
+
+    container = wait_until(running_container, timeout=120, what="the run's container starting")
+    try:
+        assert SOCKET not in mounts(stack, container)
+        assert "root" not in {user for user, _ in processes(container)}
+    finally:
+        assert stack.wait_for_run(run_id)["status"] == "SUCCESS"
+
+
+def test_the_read_only_ui_shows_runs_but_cannot_launch_them(stack: Stack) -> None:
+    stack.compose("--profile", "readonly", "up", "--detach", "--wait", "webserver-readonly")
+    try:
+        port = stack.services()["webserver-readonly"]["Publishers"][0]["PublishedPort"]
+        readonly = Stack(stack.name, port, stack.env_files, stack.settings)
+        assert readonly.runs()
+        with pytest.raises(AssertionError, match=r"read-only|ReadOnly|Unauthorized"):
+            readonly.launch("location_core", assets=[["user_history"]])
+        assert SOCKET not in mounts(stack, stack.container("webserver-readonly"))
+    finally:
+        stack.compose("--profile", "readonly", "rm", "--stop", "--force", "webserver-readonly")
+
+
+def test_the_auth_profile_puts_basic_auth_in_front_of_the_ui(stack: Stack) -> None:
+    password = secrets.token_urlsafe(12)
+    hashed = (
+        stack.compose(
+            "--profile",
+            "auth",
+            "run",
+            "--rm",
+            "--no-deps",
+            "auth-proxy",
+            "caddy",
+            "hash-password",
+            "--plaintext",
+            password,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    auth = {"DAGSTER_UI_AUTH_USER": "operator", "DAGSTER_UI_AUTH_PASSWORD_HASH": hashed}
+    with_auth = Stack(stack.name, stack.ui_port, stack.env_files, {**stack.settings, **auth})
+    with_auth.compose("--profile", "auth", "up", "--detach", "--wait", "auth-proxy")
+    try:
+        proxy = with_auth.services()["auth-proxy"]["Publishers"][0]
+        assert proxy["URL"] == "127.0.0.1"
+        url = f"http://127.0.0.1:{proxy['PublishedPort']}/server_info"
+        assert requests.get(url, timeout=30).status_code == 401
+        assert requests.get(url, auth=("operator", "wrong"), timeout=30).status_code == 401
+        answer = requests.get(url, auth=("operator", password), timeout=30)
+        assert answer.status_code == 200
+        assert "dagster_webserver_version" in answer.json()
+    finally:
+        with_auth.compose("--profile", "auth", "rm", "--stop", "--force", "auth-proxy")
+
+
+def tracked_files() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return [ROOT / name for name in listed if (ROOT / name).is_file()]
+
+
+def secret_values(stack: Stack) -> set[str]:
+    """The real secrets in play: the stack's own, and those of a developer's .env, if any."""
+    values = {stack.settings["POSTGRES_PASSWORD"]}
+    env_file = ROOT / ".env"
+    if env_file.exists():
+        for line in env_file.read_text().splitlines():
+            name, _, value = line.partition("=")
+            if re.search(r"PASSWORD|SECRET|TOKEN|HASH", name) and len(value.strip("'\" ")) >= 6:
+                values.add(value.strip("'\" "))
+    return values
+
+
+def test_no_secret_is_in_git(stack: Stack) -> None:
+    ignored = subprocess.run(["git", "check-ignore", "--quiet", ".env"], cwd=ROOT, check=False)
+    assert ignored.returncode == 0, ".env must be ignored by git"
+
+    secrets_in_play = secret_values(stack)
+    leaks = [
+        str(path.relative_to(ROOT))
+        for path in tracked_files()
+        if any(secret.encode() in path.read_bytes() for secret in secrets_in_play)
+    ]
+
+    assert leaks == []
+
+
+def test_env_example_documents_every_variable_compose_reads() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", compose))
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert used - documented == set()

@@ -1,0 +1,159 @@
+"""A code server that crashes, stays down for minutes, or is redeployed broken.
+
+The other location keeps serving and running; the restart policy brings a crashed server back;
+the webserver *and* the daemon serve a returning location again with nobody pressing Reload;
+a broken location shows its error and a rebuild of only its image restores it.
+"""
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.stack import ROOT, Stack, docker, wait_until
+
+pytestmark = pytest.mark.faults
+
+OUTAGE_SECONDS = 150
+SMALL_CORE_RUN = {"ops": {"user_history": {"config": {"n_users": 2_000}}}}
+
+
+def core_run_succeeds(stack: Stack) -> None:
+    run_id = stack.launch("location_core", assets=[["user_history"]], run_config=SMALL_CORE_RUN)
+    assert stack.wait_for_run(run_id)["status"] == "SUCCESS"
+
+
+def restart_count(stack: Stack, service: str) -> int:
+    return stack.inspect(stack.container(service))["RestartCount"]
+
+
+def healthy(stack: Stack, service: str) -> bool:
+    return stack.services()[service].get("Health") == "healthy"
+
+
+def test_a_crashed_code_server_is_restarted_and_served_again_without_reload(stack: Stack) -> None:
+    restarts = restart_count(stack, "location-features")
+    killed = time.time()
+
+    # Kill the server's main process as the OOM killer would (`docker kill` would count as a
+    # manual stop and bypass the restart policy); PID 1 is the init that reaps it.
+    stack.exec("location-features", "sh", "-c", "kill -9 $(cat /proc/1/task/1/children)")
+
+    wait_until(
+        lambda: restart_count(stack, "location-features") > restarts,
+        timeout=60,
+        what="the restart policy restarting location-features",
+    )
+    core_run_succeeds(stack)
+    wait_until(lambda: healthy(stack, "location-features"), 180, "location-features healthy")
+    wait_until(
+        lambda: stack.location_is_loaded("location_features"), 120, "the UI loading it again"
+    )
+    stack.timings["code server crash -> served again"] = time.time() - killed
+    run_id = stack.launch("location_features", assets=[["features", "tenure_years"]])
+    assert stack.wait_for_run(run_id)["status"] == "SUCCESS"
+
+
+def test_a_code_server_down_for_minutes_is_served_again_by_webserver_and_daemon(
+    stack: Stack,
+) -> None:
+    stack.compose("stop", "location-features")
+    stopped = time.monotonic()
+    try:
+        wait_until(
+            lambda: not stack.location_is_loaded("location_features"),
+            timeout=90,
+            what="the UI noticing location_features is gone",
+        )
+        assert stack.location_is_loaded("location_core")
+        core_run_succeeds(stack)
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped)))
+        assert stack.location_is_loaded("location_core")
+    finally:
+        stack.compose("start", "location-features")
+    back = time.time()
+
+    wait_until(
+        lambda: stack.location_is_loaded("location_features"),
+        timeout=120,
+        what="the UI serving location_features again without a reload",
+    )
+    stack.timings["code server outage: back -> UI serves it"] = time.time() - back
+
+    # The daemon serves it again too: a core change refreshes features by automation.
+    wait_until(lambda: healthy(stack, "location-features"), 120, "location-features healthy")
+    changed = time.time()
+    core = stack.wait_for_run(stack.launch("location_core", assets=[["users"]]))
+    assert core["status"] == "SUCCESS"
+    wait_until(
+        lambda: automated_run_of(stack, "location_features", after=changed),
+        timeout=240,
+        what="the daemon refreshing features after the outage",
+        every=3,
+    )
+    stack.timings["code server outage: back -> daemon automates it"] = time.time() - back
+
+
+def automated_run_of(stack: Stack, location: str, after: float) -> bool:
+    return any(
+        run["repositoryOrigin"]["repositoryLocationName"] == location
+        and run["creationTime"] > after
+        and run["status"] == "SUCCESS"
+        and {"key": "dagster/from_automation_condition", "value": "true"} in run["tags"]
+        for run in stack.runs()
+    )
+
+
+BROKEN_DEFINITIONS = """
+
+# Injected by the test: a factory called with its bounds the wrong way round.
+from shared_lib import USERS as _USERS, build_churn_band_asset as _band
+
+broken_band = _band(_USERS, 0.9, 0.8)
+"""
+
+
+def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
+    stack: Stack, tmp_path: Path
+) -> None:
+    context = tmp_path / "context"
+    for part in ("requirements", "shared_lib", "location_features"):
+        shutil.copytree(ROOT / part, context / part, ignore=shutil.ignore_patterns("__pycache__"))
+    defs = context / "location_features" / "src" / "location_features" / "defs" / "user_features.py"
+    defs.write_text(defs.read_text() + BROKEN_DEFINITIONS)
+    python_image = stack.build_arg("location-features", "PYTHON_IMAGE")
+    image = stack.image("location-features")
+    docker(
+        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}", "-t", image,
+        "-f", str(context / "location_features" / "Dockerfile"), str(context),
+    )  # fmt: skip
+    core_before = stack.container("location-core")
+    try:
+        stack.compose("up", "--detach", "--no-build", "location-features")
+
+        error = wait_until(
+            lambda: load_error(stack, "location_features"), 180, "the UI showing the load error"
+        )
+        assert "min_churn_proba=0.9 and max_churn_proba=0.8" in error
+        health = subprocess.run(
+            ["docker", "exec", stack.container("location-features"),
+             "python", "-m", "shared_lib.code_server_health"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert health.returncode == 1
+        assert "definitions failed to load" in health.stderr
+        assert stack.location_is_loaded("location_core")
+        core_run_succeeds(stack)
+    finally:
+        stack.compose("up", "--detach", "--build", "--wait", "location-features")
+
+    wait_until(lambda: stack.location_is_loaded("location_features"), 120, "the fixed location")
+    assert stack.container("location-core") == core_before
+
+
+def load_error(stack: Stack, location: str) -> str | None:
+    entry = stack.locations().get(location) or {}
+    loaded = entry.get("locationOrLoadError") or {}
+    return loaded.get("message") if loaded.get("__typename") == "PythonError" else None

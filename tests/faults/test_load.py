@@ -1,0 +1,67 @@
+"""A hundred runs submitted at once: all succeed, never more than the limit run at a time, and
+Postgres never runs out of connections."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.faults
+
+RUNS = 100
+LIMIT = 4  # DAGSTER_MAX_CONCURRENT_RUNS of the stack under test
+IN_FLIGHT = ("STARTING", "STARTED", "CANCELING")
+CONFIG = {"ops": {"user_history": {"config": {"n_users": 500}}}}
+
+
+def connections(stack: Stack) -> tuple[int, int]:
+    """(connections open now, the server's limit), from pg_stat_activity."""
+    sql = "SELECT count(*), current_setting('max_connections') FROM pg_stat_activity"
+    output = stack.exec(
+        "postgres", "sh", "-c", f'psql -At -F " " -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "{sql}"'
+    )
+    now, limit = output.split()
+    return int(now), int(limit)
+
+
+def test_a_hundred_runs_at_once_all_succeed_within_the_concurrency_limit(stack: Stack) -> None:
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        run_ids = list(
+            pool.map(
+                lambda _: stack.launch(
+                    "location_core", assets=[["user_history"]], run_config=CONFIG
+                ),
+                range(RUNS),
+            )
+        )
+    stack.timings[f"load: {RUNS} runs submitted"] = time.monotonic() - started
+
+    most_running, most_connections, limit, samples = 0, 0, 0, 0
+    pending = set(run_ids)
+    deadline = time.monotonic() + 1800
+    while pending:
+        assert time.monotonic() < deadline, f"{len(pending)} runs unfinished after 30 minutes"
+        runs = {run["runId"]: run for run in stack.runs()}
+        running = sum(1 for run in runs.values() if run["status"] in IN_FLIGHT)
+        now, limit = connections(stack)
+        most_running, most_connections = max(most_running, running), max(most_connections, now)
+        samples += 1
+        pending = {
+            run_id
+            for run_id in pending
+            if runs[run_id]["status"] not in ("SUCCESS", "FAILURE", "CANCELED")
+        }
+        time.sleep(1)
+    stack.timings[f"load: {RUNS} runs submitted -> all finished"] = time.monotonic() - started
+    stack.timings["load: most runs in flight at once (count)"] = most_running
+    stack.timings["load: most Postgres connections (count)"] = most_connections
+
+    statuses = {stack.run(run_id)["status"] for run_id in run_ids}
+    assert statuses == {"SUCCESS"}
+    assert samples > 10
+    assert most_running <= LIMIT
+    assert most_running == LIMIT, "the queue never used its full concurrency"
+    assert most_connections < limit * 0.5, (most_connections, limit)
