@@ -18,8 +18,9 @@ SOCKET_USERS = {"webserver", "daemon"}
 
 def processes(container: str) -> list[tuple[str, str]]:
     """(user, command) of every process in a running container, as the host sees them."""
-    output = docker("top", container, "-eo", "user,args")
-    return [tuple(line.split(None, 1)) for line in output.splitlines()[1:] if line.strip()]
+    output = docker("top", container, "-eo", "pid,user,args")
+    rows = [line.split(None, 2) for line in output.splitlines()[1:] if line.strip()]
+    return [(user, command) for _, user, command in rows]
 
 
 def mounts(stack: Stack, container: str) -> set[str]:
@@ -85,7 +86,7 @@ def test_the_read_only_ui_shows_runs_but_cannot_launch_them(stack: Stack) -> Non
 
 
 def test_the_auth_profile_puts_basic_auth_in_front_of_the_ui(stack: Stack) -> None:
-    password = secrets.token_urlsafe(12)
+    password = secrets.token_hex(12)
     hashed = (
         stack.compose(
             "--profile",
@@ -104,18 +105,27 @@ def test_the_auth_profile_puts_basic_auth_in_front_of_the_ui(stack: Stack) -> No
     )
     auth = {"DAGSTER_UI_AUTH_USER": "operator", "DAGSTER_UI_AUTH_PASSWORD_HASH": hashed}
     with_auth = Stack(stack.name, stack.ui_port, stack.env_files, {**stack.settings, **auth})
-    with_auth.compose("--profile", "auth", "up", "--detach", "--wait", "auth-proxy")
+    with_auth.compose("--profile", "auth", "up", "--detach", "auth-proxy")
     try:
-        proxy = with_auth.services()["auth-proxy"]["Publishers"][0]
-        assert proxy["URL"] == "127.0.0.1"
-        url = f"http://127.0.0.1:{proxy['PublishedPort']}/server_info"
-        assert requests.get(url, timeout=30).status_code == 401
+        url = f"http://127.0.0.1:{stack.settings['DAGSTER_AUTH_PROXY_PORT']}/server_info"
+        first = wait_until(lambda: status_or_none(url), timeout=60, what="the auth proxy answering")
+        assert first == 401
+        published = with_auth.services()["auth-proxy"]["Publishers"]
+        assert [p["URL"] for p in published if p["PublishedPort"]] == ["127.0.0.1"]
         assert requests.get(url, auth=("operator", "wrong"), timeout=30).status_code == 401
         answer = requests.get(url, auth=("operator", password), timeout=30)
         assert answer.status_code == 200
         assert "dagster_webserver_version" in answer.json()
     finally:
         with_auth.compose("--profile", "auth", "rm", "--stop", "--force", "auth-proxy")
+
+
+def status_or_none(url: str) -> int | None:
+    """The HTTP status ``url`` answers with, or ``None`` while nothing listens there."""
+    try:
+        return requests.get(url, timeout=5).status_code
+    except requests.ConnectionError:
+        return None
 
 
 def tracked_files() -> list[Path]:

@@ -154,6 +154,9 @@ def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
 
 
 def load_error(stack: Stack, location: str) -> str | None:
+    """The load error the UI shows for ``location``, with every error that caused it."""
     entry = stack.locations().get(location) or {}
-    loaded = entry.get("locationOrLoadError") or {}
-    return loaded.get("message") if loaded.get("__typename") == "PythonError" else None
+    error = entry.get("locationOrLoadError") or {}
+    if error.get("__typename") != "PythonError":
+        return None
+    return "\n".join([error["message"], *(cause["message"] for cause in error["causes"])])

@@ -33,7 +33,7 @@ mutation Launch($params: ExecutionParams!) {
 WORKSPACE = """
 { workspaceOrError { ... on Workspace { locationEntries {
     name loadStatus
-    locationOrLoadError { __typename ... on PythonError { message } }
+    locationOrLoadError { __typename ... on PythonError { message causes { message } } }
 } } } }
 """
 
