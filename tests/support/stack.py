@@ -115,6 +115,7 @@ class Stack:
     env_files: Sequence[str] = ()
     settings: Mapping[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    compose_files: Sequence[str] = ("docker-compose.yml",)
 
     @property
     def url(self) -> str:
@@ -132,6 +133,7 @@ class Stack:
     def compose(self, *args: str, timeout: float = 900) -> str:
         """Run ``docker compose`` on this project; raise with its output if it fails."""
         files = [arg for env_file in self.env_files for arg in ("--env-file", env_file)]
+        files += [arg for compose_file in self.compose_files for arg in ("--file", compose_file)]
         command = ["docker", "compose", *files, *args]
         result = subprocess.run(
             command, cwd=ROOT, env=self.environment, capture_output=True, text=True, timeout=timeout

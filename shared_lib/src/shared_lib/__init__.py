@@ -39,7 +39,7 @@ from shared_lib.errors import AssetDefinitionError
 from shared_lib.features import FeatureSpec, build_feature_assets
 from shared_lib.inputs import AssetInput
 from shared_lib.linear_model import logistic_probability, model_frame
-from shared_lib.location import location_definitions
+from shared_lib.location import location_definitions, with_platform_policies
 from shared_lib.parquet_io import PolarsParquetIOManager, default_io_manager
 from shared_lib.settings import DATA_DIR_ENV
 
@@ -71,4 +71,5 @@ __all__ = [
     "standard_asset",
     "unique",
     "values_between",
+    "with_platform_policies",
 ]

@@ -38,6 +38,13 @@ def location_definitions(
     """
     require_writable_data_dir()
     loaded = load_from_defs_folder(path_within_project=Path(definitions_file).parent)
+    return with_platform_policies(loaded, executor=executor)
+
+
+def with_platform_policies(
+    defs: Definitions, *, executor: ExecutorDefinition = in_process_executor
+) -> Definitions:
+    """``defs`` with the platform's IO manager, running automation sensor and executor."""
     platform = Definitions(
         resources={"io_manager": default_io_manager()},
         executor=executor,
@@ -50,7 +57,7 @@ def location_definitions(
             )
         ],
     )
-    return Definitions.merge(loaded, platform)
+    return Definitions.merge(defs, platform)
 
 
 def require_writable_data_dir() -> None:
