@@ -1,7 +1,9 @@
 """The same generated asset graph built two ways: with the platform, and with plain ``@asset``.
 
-Shape: chains of ten assets, every tenth asset a fan-in of the previous chain ends; half of the
-chains are partitioned (four static partitions), as a real location would mix them.
+Shape: blocks of a hundred assets, each ten chains of ten; the first asset of an unpartitioned
+chain is a fan-in of the ends of earlier chains of its block. Half of the chains are partitioned
+(four static partitions), as a real location would mix them. Blocks keep the graph's depth
+bounded, as in real locations (Dagster recurses along dependency paths).
 """
 
 from collections.abc import Callable
@@ -10,6 +12,7 @@ import dagster as dg
 import polars as pl
 
 CHAIN = 10
+BLOCK = 100
 PARTITIONS = dg.StaticPartitionsDefinition(["a", "b", "c", "d"])
 
 
@@ -35,6 +38,8 @@ def build(n_assets: int, flavor: str) -> list[dg.AssetsDefinition]:
     chain_ends: list[dg.AssetsDefinition] = []
     for index in range(n_assets):
         chain, position = divmod(index, CHAIN)
+        if index % BLOCK == 0:
+            chain_ends = []
         partitions = PARTITIONS if chain % 2 else None
         name = f"asset_{index}"
         if position == 0 and chain_ends[-3:] and partitions is None:

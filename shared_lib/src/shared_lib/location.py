@@ -28,21 +28,31 @@ AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
 
 
 def location_definitions(
-    definitions_file: str, *, executor: ExecutorDefinition = in_process_executor
+    definitions_file: str,
+    *,
+    executor: ExecutorDefinition = in_process_executor,
+    automation_interval_seconds: int = 15,
 ) -> Definitions:
     """Load the location's ``defs/`` folder and apply the platform policies.
 
     ``definitions_file`` is the calling module's ``__file__``; the project (its ``[tool.dg]``
     settings) is found from there, as ``dg`` finds it. A location whose steps are heavy enough
-    to want a process each passes ``executor=multiprocess_executor``.
+    to want a process each passes ``executor=multiprocess_executor``. A tick of the automation
+    sensor costs the daemon about 5 ms of CPU per automated asset (docs/benchmarks.md): a
+    location with thousands of them should tick less often.
     """
     require_writable_data_dir()
     loaded = load_from_defs_folder(path_within_project=Path(definitions_file).parent)
-    return with_platform_policies(loaded, executor=executor)
+    return with_platform_policies(
+        loaded, executor=executor, automation_interval_seconds=automation_interval_seconds
+    )
 
 
 def with_platform_policies(
-    defs: Definitions, *, executor: ExecutorDefinition = in_process_executor
+    defs: Definitions,
+    *,
+    executor: ExecutorDefinition = in_process_executor,
+    automation_interval_seconds: int = 15,
 ) -> Definitions:
     """``defs`` with the platform's IO manager, running automation sensor and executor."""
     platform = Definitions(
@@ -53,7 +63,7 @@ def with_platform_policies(
                 AUTOMATION_SENSOR_NAME,
                 target=AssetSelection.all(),
                 default_status=DefaultSensorStatus.RUNNING,
-                minimum_interval_seconds=15,
+                minimum_interval_seconds=automation_interval_seconds,
             )
         ],
     )
