@@ -59,13 +59,6 @@ query Latest($key: AssetKeyInput!) {
   }
 }
 """
-SENSOR_TICKS = """
-query Ticks($selector: SensorSelector!) {
-  sensorOrError(sensorSelector: $selector) {
-    ... on Sensor { sensorState { ticks(limit: 1) { timestamp status } } }
-  }
-}
-"""
 LOG_CONTENT = "query Content($key: [String!]!) { capturedLogs(logKey: $key) { stdout stderr } }"
 
 
@@ -216,7 +209,7 @@ def test_features_refresh_by_themselves_when_core_changes(
 ) -> None:
     # Dagster's eager condition treats a dependency update and the asset's own update within one
     # tick as handled; let the features' latest run settle into a tick before core changes.
-    wait_for_automation_tick(stack, "location_features", after=first_runs.features["endTime"])
+    stack.wait_for_automation_tick("location_features", after=first_runs.features["endTime"])
     core = stack.wait_for_run(stack.launch("location_core", assets=[["users"]]))
     assert core["status"] == "SUCCESS"
     users_changed = latest_materialization(stack, ["users"])["timestamp"]
@@ -233,22 +226,6 @@ REFRESHED_BY_USERS = [
     ["features", "churn_risk"],
     ["features", "retention_priority"],
 ]
-
-
-def wait_for_automation_tick(stack: Stack, location: str, after: float) -> None:
-    selector = {
-        "repositoryLocationName": location,
-        "repositoryName": "__repository__",
-        "sensorName": "default_automation_condition_sensor",
-    }
-    deadline = time.monotonic() + 120
-    while True:
-        sensor = stack.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]
-        ticks = sensor["sensorState"]["ticks"]
-        if ticks and ticks[0]["timestamp"] > after and ticks[0]["status"] != "STARTED":
-            return
-        assert time.monotonic() < deadline, f"no automation tick of {location} after {after}"
-        time.sleep(2)
 
 
 def latest_materialization(stack: Stack, key: list[str]) -> dict[str, Any]:

@@ -30,6 +30,14 @@ mutation Launch($params: ExecutionParams!) {
 }
 """
 
+SENSOR_TICKS = """
+query Ticks($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    ... on Sensor { sensorState { ticks(limit: 1) { timestamp status } } }
+  }
+}
+"""
+
 WORKSPACE = """
 { workspaceOrError { ... on Workspace { locationEntries {
     name loadStatus
@@ -232,6 +240,21 @@ class Stack:
         assert run["__typename"] == "Run", run
         run["tags"] = {tag["key"]: tag["value"] for tag in run["tags"]}
         return run
+
+    def wait_for_automation_tick(self, location: str, after: float, timeout: float = 120) -> None:
+        """Until the location's automation sensor finished a tick that started after ``after``."""
+        selector = {
+            "repositoryLocationName": location,
+            "repositoryName": "__repository__",
+            "sensorName": "default_automation_condition_sensor",
+        }
+
+        def ticked() -> bool:
+            sensor = self.graphql(SENSOR_TICKS, {"selector": selector})["sensorOrError"]
+            ticks = sensor["sensorState"]["ticks"]
+            return bool(ticks) and ticks[0]["timestamp"] > after and ticks[0]["status"] != "STARTED"
+
+        wait_until(ticked, timeout, f"an automation tick of {location}", every=2)
 
     def wait_for_run(self, run_id: str, timeout: float = 300) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

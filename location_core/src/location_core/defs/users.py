@@ -4,9 +4,6 @@ import zlib
 
 import polars as pl
 from dagster import AssetExecutionContext, Config, MetadataValue, Output
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.preprocessing import StandardScaler
 
 from location_core.synthetic import synthesize_users
 from shared_lib import (
@@ -45,6 +42,12 @@ def user_history(config: UsersConfig) -> pl.DataFrame:
 
 @standard_asset(contract=CHURN_MODEL)
 def churn_model(user_history: pl.DataFrame) -> Output[pl.DataFrame]:
+    # Imported here, not at module level: scikit-learn takes ~0.9 s to import, which every code
+    # server start and every run of this location would pay (docs/benchmarks.md).
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.preprocessing import StandardScaler
+
     features = user_history.select(MODEL_FEATURES).to_numpy()
     labels = user_history["churned"].to_numpy()
     scaler = StandardScaler().fit(features)
