@@ -43,8 +43,8 @@ class PolarsParquetIOManager(ConfigurableIOManager):
 
     Inputs are loaded as ``LazyFrame`` when the parameter is annotated ``pl.LazyFrame`` and as
     ``DataFrame`` otherwise. An input spanning several partitions (an unpartitioned asset reading
-    a partitioned one, or a run over a partition range) gets all of them, concatenated in
-    partition order. A run over several partitions stores them from one frame when the asset
+    a partitioned one, or a run over a partition range) gets all of them, concatenated in key
+    order. A run over several partitions stores them from one frame when the asset
     declares its partition column (:data:`PARTITION_EXPR`); every partition key must then be
     the column's value in its rows.
 
@@ -83,7 +83,7 @@ class PolarsParquetIOManager(ConfigurableIOManager):
     def load_input(self, context: InputContext) -> Frame:
         key = context.asset_key
         partition_keys: Sequence[str | None] = (
-            context.asset_partition_keys if context.has_asset_partitions else [None]
+            sorted(context.asset_partition_keys) if context.has_asset_partitions else [None]
         )
         paths = [self._path(key.path, partition_key) for partition_key in partition_keys]
         missing = [str(path) for path in paths if not path.exists()]
