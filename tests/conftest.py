@@ -63,7 +63,7 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
 
 
-TIMINGS = pytest.StashKey[dict[str, float]]()
+FINISHED_STACK = pytest.StashKey[Stack]()
 
 
 @pytest.fixture(scope="session")
@@ -96,17 +96,19 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "compose.log").write_text(stack.compose("logs", "--no-color", "--timestamps"))
         stack.compose("down", "--volumes", "--remove-orphans")
-        request.config.stash[TIMINGS] = stack.timings
+        request.config.stash[FINISHED_STACK] = stack
 
 
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     """How long the build, the start to healthy and each run took, after the results."""
-    timings = config.stash.get(TIMINGS, None)
-    if timings is None:
+    stack = config.stash.get(FINISHED_STACK, None)
+    if stack is None:
         return
     terminalreporter.section("end-to-end timings")
-    for label, seconds in timings.items():
+    for label, seconds in stack.timings.items():
         terminalreporter.write_line(f"{label}: {seconds:.1f}s")
+    for label, count in stack.counts.items():
+        terminalreporter.write_line(f"{label}: {count}")
     terminalreporter.write_line(f"the stack's logs: {ARTIFACTS / 'compose.log'}")

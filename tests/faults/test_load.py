@@ -56,8 +56,8 @@ def test_a_hundred_runs_at_once_all_succeed_within_the_concurrency_limit(stack: 
         }
         time.sleep(1)
     stack.timings[f"load: {RUNS} runs submitted -> all finished"] = time.monotonic() - started
-    stack.timings["load: most runs in flight at once (count)"] = most_running
-    stack.timings["load: most Postgres connections (count)"] = most_connections
+    stack.counts["load: most runs in flight at once"] = most_running
+    stack.counts[f"load: most Postgres connections (of {limit})"] = most_connections
 
     statuses = {stack.run(run_id)["status"] for run_id in run_ids}
     assert statuses == {"SUCCESS"}

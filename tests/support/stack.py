@@ -123,6 +123,7 @@ class Stack:
     env_files: Sequence[str] = ()
     settings: Mapping[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     compose_files: Sequence[str] = ("docker-compose.yml",)
 
     @property
