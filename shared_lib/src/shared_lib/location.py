@@ -38,7 +38,7 @@ def location_definitions(
     ``definitions_file`` is the calling module's ``__file__``; the project (its ``[tool.dg]``
     settings) is found from there, as ``dg`` finds it. A location whose steps are heavy enough
     to want a process each passes ``executor=multiprocess_executor``. A tick of the automation
-    sensor costs the daemon about 5 ms of CPU per automated asset (docs/benchmarks.md): a
+    sensor costs the daemon about 6 ms of CPU per automated asset (docs/benchmarks.md): a
     location with thousands of them should tick less often.
     """
     require_writable_data_dir()
