@@ -7,6 +7,8 @@ module is small, partition-aware and writes atomically.
 """
 
 import os
+import shutil
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
@@ -38,7 +40,7 @@ class PolarsParquetIOManager(ConfigurableIOManager):
 
     Layout: ``<base_dir>/<key path>.parquet`` for an unpartitioned asset and
     ``<base_dir>/<key path>/<partition key>.parquet`` for each partition. Every write goes to a
-    hidden temporary file in the same directory which is fsynced and then renamed over the
+    hidden staging directory beside it; the file is fsynced and then renamed over the
     target, so a reader sees either the previous complete file or the new complete file.
 
     Inputs are loaded as ``LazyFrame`` when the parameter is annotated ``pl.LazyFrame`` and as
@@ -143,21 +145,43 @@ def split_by_partition(
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write via ``write`` to a temporary sibling, make it durable, rename it over ``path``."""
+    """Write via ``write`` into a private staging directory, make it durable, rename it over ``path``.
+
+    Why a directory and not just a temporary file: polars' streaming ``sink_parquet`` opens its
+    file in a background task, and when the query fails that task can still create the file
+    *after* the error has reached us (seen under CPU load: ~7 % of failed writes left a stray
+    file behind a plain ``unlink``). Once the staging directory is removed, such a late create
+    fails (``sink_parquet`` does not make directories), so a failed write leaves nothing behind.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid4().hex}.tmp")
+    staging = path.parent / f".{path.name}.{uuid4().hex}.tmp"
+    staging.mkdir()
     try:
+        temporary = staging / path.name
         write(temporary)
         with temporary.open("rb") as written:
             os.fsync(written.fileno())
         temporary.replace(path)
     finally:
-        temporary.unlink(missing_ok=True)
+        _remove_staging(staging)
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _remove_staging(staging: Path, attempts: int = 100) -> None:
+    """Remove ``staging`` even while a late writer is still creating its file in it."""
+    for _ in range(attempts):
+        try:
+            shutil.rmtree(staging)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # a file appeared between listing and rmdir: list again
+            time.sleep(0.01)
+    shutil.rmtree(staging)
 
 
 def default_io_manager() -> PolarsParquetIOManager:

@@ -213,6 +213,29 @@ def test_a_write_that_fails_midway_keeps_the_last_good_file(
     assert [p.name for p in data_dir.iterdir()] == ["codes.parquet"]
 
 
+def test_failed_lazy_writes_never_leave_a_file_behind_even_under_cpu_load(tmp_path: Path) -> None:
+    """polars' streaming sink can create its file after the error reached us (seen under load)."""
+    target = tmp_path / "codes.parquet"
+    pl.DataFrame({"code": [1, 2]}).write_parquet(target)
+    failing = pl.LazyFrame({"code": ["3", "four"]}).select(pl.col("code").cast(pl.Int64))
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 2)
+    ]
+    try:
+        for _ in range(200):
+            with pytest.raises(pl.exceptions.PolarsError):
+                write_atomically(target, failing.sink_parquet)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    time.sleep(0.5)  # give a late background writer the time it would need
+
+    assert [p.name for p in tmp_path.iterdir()] == ["codes.parquet"]
+    assert pl.read_parquet(target)["code"].to_list() == [1, 2]
+
+
 def test_a_step_failing_midway_through_its_write_keeps_the_last_good_version(
     io_manager: PolarsParquetIOManager, data_dir: Path
 ) -> None:
@@ -265,7 +288,7 @@ def test_a_writer_killed_midway_leaves_the_last_good_file_in_place(tmp_path: Pat
     assert pl.read_parquet(target).equals(FRAME)
 
 
-def test_write_atomically_removes_its_temporary_file_on_failure(tmp_path: Path) -> None:
+def test_write_atomically_removes_its_temporary_files_on_failure(tmp_path: Path) -> None:
     def broken(path: Path) -> None:
         path.write_bytes(b"partial")
         raise OSError("disk full")
