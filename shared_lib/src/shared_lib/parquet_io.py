@@ -145,7 +145,7 @@ def split_by_partition(
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write via ``write`` into a private staging directory, make it durable, rename it over ``path``.
+    """Write via ``write`` into a private staging directory, fsync, rename over ``path``.
 
     Why a directory and not just a temporary file: polars' streaming ``sink_parquet`` opens its
     file in a background task, and when the query fails that task can still create the file
