@@ -121,7 +121,14 @@ def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
     context = tmp_path / "context"
     for part in ("requirements", "shared_lib", "location_features"):
         shutil.copytree(ROOT / part, context / part, ignore=shutil.ignore_patterns("__pycache__"))
-    defs = context / "location_features" / "src" / "location_features" / "defs" / "user_features.py"
+    defs = (
+        context
+        / "location_features"
+        / "src"
+        / "location_features"
+        / "defs"
+        / "user_feature_assets.py"
+    )
     defs.write_text(defs.read_text() + BROKEN_DEFINITIONS)
     python_image = stack.build_arg("location-features", "PYTHON_IMAGE")
     image = stack.image("location-features")

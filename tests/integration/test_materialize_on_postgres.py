@@ -13,8 +13,8 @@ import sqlalchemy
 import yaml
 from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatus, Definitions
 
-from location_core.definitions import defs as core_defs
-from location_features.definitions import defs as features_defs
+from location_core.definitions import defs as load_core_defs
+from location_features.definitions import defs as load_features_defs
 from shared_lib import SPECIAL_USER_PROGRAMS, logistic_probability
 from tests.support.postgres import PostgresServer
 
@@ -67,8 +67,8 @@ def test_core_then_features_materialize_and_the_data_flows(
             "users__special": {"config": {"n_users_per_program": N_PER_PROGRAM}},
         }
     }
-    core = run_location(core_defs, instance, core_config)
-    features = run_location(features_defs, instance)
+    core = run_location(load_core_defs(), instance, core_config)
+    features = run_location(load_features_defs(), instance)
 
     assert core.success
     assert features.success

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from dagster import Definitions
 
-from location_core.definitions import defs as core_defs
-from location_features.definitions import defs as features_defs
+from location_core.definitions import defs as load_core_defs
+from location_features.definitions import defs as load_features_defs
 
 ROOT = Path(__file__).resolve().parents[2]
 DG = Path(sys.executable).parent / "dg"
-LOCATIONS = {"location_core": core_defs, "location_features": features_defs}
+LOCATIONS = {"location_core": load_core_defs, "location_features": load_features_defs}
 
 
 def dg(location: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,6 +37,6 @@ def test_dg_list_defs_lists_the_locations_assets(location: str) -> None:
 
     assets = json.loads(result.stdout)["assets"]
     listed = {asset["asset_key"] for asset in assets if asset["is_executable"]}
-    defs: Definitions = LOCATIONS[location]
+    defs: Definitions = LOCATIONS[location]()
     graph = defs.resolve_asset_graph()
     assert listed == {key.to_user_string() for key in graph.materializable_asset_keys}

@@ -1,7 +1,14 @@
-"""Entry point of the features code location (``location_features.definitions:defs``)."""
+"""Entry point of the features code location: ``defs/`` with the platform's policies."""
 
-from dagster import Definitions
+from pathlib import Path
 
-from shared_lib import location_definitions
+import dagster as dg
 
-defs: Definitions = location_definitions(__file__)
+from shared_lib import with_platform_policies
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return with_platform_policies(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    )

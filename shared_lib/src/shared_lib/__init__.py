@@ -36,16 +36,17 @@ from shared_lib.contracts import (
 )
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
-from shared_lib.features import FeatureSpec, build_feature_assets
+from shared_lib.feature_factory import FeatureSpec, build_feature_assets
 from shared_lib.inputs import AssetInput
 from shared_lib.linear_model import logistic_probability, model_frame
-from shared_lib.location import location_definitions, with_platform_policies
+from shared_lib.location import with_platform_policies
 from shared_lib.parquet_io import PolarsParquetIOManager, default_io_manager
-from shared_lib.settings import DATA_DIR_ENV
+from shared_lib.storage import DATA_DIR_ENV, PARTITION_EXPR
 
 __all__ = [
     "CHURN_MODEL",
     "DATA_DIR_ENV",
+    "PARTITION_EXPR",
     "SPECIAL_USERS",
     "SPECIAL_USER_PROGRAMS",
     "USERS",
@@ -63,7 +64,6 @@ __all__ = [
     "define_contract",
     "evaluate_checks",
     "has_columns",
-    "location_definitions",
     "logistic_probability",
     "model_frame",
     "no_nulls",

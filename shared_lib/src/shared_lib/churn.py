@@ -10,7 +10,7 @@ from shared_lib.checks import has_columns, no_nulls, non_empty, values_between
 from shared_lib.contracts import AssetContract
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 CHURN_COLUMN = "predicted_churn_proba"
 

@@ -24,7 +24,7 @@ from shared_lib.checks import (
     values_between,
 )
 from shared_lib.frame_metadata import table_schema
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 
 @dataclass(frozen=True)

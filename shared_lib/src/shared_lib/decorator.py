@@ -1,76 +1,119 @@
 """``standard_asset``: ``dagster.asset`` plus the platform's conventions, via ``functools.wraps``.
 
-The user's function is left as it is. Dagster sees a wrapper that carries the function's name,
-docstring and signature (with a ``context`` parameter added when the function has none), so
-inputs, config and resources are inferred exactly as ``@asset`` would infer them from the
-function. At run time the wrapper calls the function with just what it asked for, then checks,
-describes and logs the frame it returned before Dagster hands it to the IO manager.
+The user's function is left as it is. Dagster sees a wrapper of the same kind (plain, generator,
+coroutine or async generator) that carries the function's name, docstring, signature and return
+annotation (``functools.wraps`` sets ``__wrapped__``, which ``inspect.signature`` follows), so
+inputs, config, resources, context and the output's type are inferred exactly as ``@asset``
+infers them from the function, and calling the asset directly calls the function.
+
+Only when Dagster runs the step (its ``AssetExecutionContext`` is current and its op is this
+one) does the wrapper add the platform's work around the function (:mod:`shared_lib.frame_output`).
+
+Deliberate differences from ``@asset``, all additive: ``ins`` takes more kinds of upstream;
+partitions are inherited from partitioned inputs; ``kinds`` defaults to ``{"polars"}`` when the
+function is annotated to return a Polars frame (and neither ``kinds`` nor ``compute_kind`` is
+given); a frame the function produces gets metadata, logs and the ``checks``; with ``checks``,
+a return annotation such as ``-> pl.DataFrame`` is accepted (``@asset`` rejects it beside
+check outputs) and types the value, and a direct call returns a ``MaterializeResult``.
 """
 
 import functools
 import inspect
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+import re
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, overload
 
 import polars as pl
 from dagster import (
     AssetCheckResult,
-    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
-    Failure,
-    MetadataValue,
-    Output,
+    DagsterInvariantViolationError,
+    MaterializeResult,
     asset,
 )
-from dagster._core.definitions.decorators.op_decorator import is_context_provided
 
-from shared_lib.checks import CheckOutcome, FrameCheck, evaluate_checks
+from shared_lib.checks import FrameCheck
 from shared_lib.contracts import AssetContract
 from shared_lib.errors import AssetDefinitionError
-from shared_lib.frame_metadata import PREVIEW_ROWS, frame_metadata
+from shared_lib.frame_output import AssetStep
 from shared_lib.inputs import AssetInput, resolve_input, shared_partitions
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 ComputeFn = Callable[..., Any]
 
 
+@overload
+def standard_asset(compute_fn: ComputeFn, /) -> AssetsDefinition: ...
+
+
+@overload
 def standard_asset(
-    compute_fn: ComputeFn | None = None,
+    compute_fn: None = None,
+    /,
     *,
     ins: Mapping[str, AssetInput] | None = None,
     checks: Sequence[FrameCheck] = (),
     input_checks: Mapping[str, Sequence[FrameCheck]] | None = None,
     contract: AssetContract | None = None,
     **asset_kwargs: Any,
-) -> Any:
-    """Define an asset the platform way; takes every ``dagster.asset`` keyword and passes it on.
+) -> Callable[[ComputeFn], AssetsDefinition]: ...
 
-    On top of ``@asset``:
+
+def standard_asset(
+    compute_fn: ComputeFn | None = None,
+    /,
+    *,
+    ins: Mapping[str, AssetInput] | None = None,
+    checks: Sequence[FrameCheck] = (),
+    input_checks: Mapping[str, Sequence[FrameCheck]] | None = None,
+    contract: AssetContract | None = None,
+    **asset_kwargs: Any,
+) -> AssetsDefinition | Callable[[ComputeFn], AssetsDefinition]:
+    """Define an asset the platform way: a drop-in for ``@asset`` that takes every keyword.
+
+    Use it wherever ``@asset`` goes, bare or called, on a function that returns or yields
+    anything ``@asset`` accepts (a value, ``Output``, ``MaterializeResult``, check results),
+    sync or async. On top of ``@asset``:
 
     * ``ins`` values may be any :data:`AssetInput` (an ``AssetsDefinition``, ``AssetSpec``,
       :class:`AssetContract`, ``AssetKey``, key string or key path), so a factory can choose
       upstreams when it is called. Frames read from a contract's asset are checked against it,
       and against ``input_checks[name]``, before the function runs.
     * Without ``partitions_def``, the asset inherits the one its partitioned inputs share.
-    * The function may take ``context``, a ``config: SomeConfig``, both or neither.
-    * A returned ``DataFrame``/``LazyFrame`` gets ``dagster/row_count``, ``dagster/column_schema``
-      and a preview, and is checked: each of ``checks`` (and the contract's) is an asset check;
-      if a blocking one fails, the step fails before anything is stored.
+    * A ``DataFrame``/``LazyFrame`` the function produces (returned, in an ``Output`` or a
+      ``MaterializeResult(value=...)``, or yielded so) gets ``dagster/row_count``,
+      ``dagster/column_schema`` and a preview, and is checked: each of ``checks`` (and the
+      contract's) is an asset check; if a blocking one fails, the step fails before anything
+      is stored.
     * ``contract`` makes this asset the producer of a published contract: key, group,
       partitions and description come from its spec unless given here.
 
+    Called directly (as in a unit test), it returns what the function returns, as ``@asset``
+    does. With ``checks`` the asset has an output per check, as ``@asset(check_specs=...)``
+    has, so a direct call returns what Dagster requires of such an asset: a
+    ``MaterializeResult`` with the function's frame as ``value`` and the checks' results (a
+    failed blocking check raises ``dagster.Failure``, as in a run).
+
     >>> import polars as pl
     >>> from shared_lib import non_empty
-    >>> @standard_asset(group_name="demo", checks=[non_empty()])
+    >>> @standard_asset(group_name="demo")
     ... def numbers() -> pl.DataFrame:
     ...     '''Small numbers.'''
     ...     return pl.DataFrame({"n": [1, 2, 3]})
     >>> numbers.key.to_user_string(), numbers.descriptions_by_key[numbers.key]
     ('numbers', 'Small numbers.')
+    >>> numbers().height
+    3
+    >>> @standard_asset(checks=[non_empty()])
+    ... def checked_numbers() -> pl.DataFrame:
+    ...     return pl.DataFrame({"n": [1, 2, 3]})
+    >>> result = checked_numbers()
+    >>> result.value.height, [(r.check_name, r.passed) for r in result.check_results]
+    (3, [('non_empty', True)])
     """
 
     def decorate(fn: ComputeFn) -> AssetsDefinition:
@@ -94,25 +137,34 @@ def _build_asset(
         checks = (*contract.checks, *checks)
     key = _asset_key(fn, asset_kwargs)
     label = key.to_user_string()
-    if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
-        raise AssetDefinitionError(
-            f"Asset {label}: standard_asset needs a function that returns its value; "
-            f"{fn.__name__} is a generator or coroutine. Return the frame instead of yielding it."
-        )
     _reject_duplicate_check_names(label, checks)
     resolved = {
         name: resolve_input(value, asset=label, parameter=name) for name, value in ins.items()
     }
     if "partitions_def" not in asset_kwargs:
-        asset_kwargs["partitions_def"] = shared_partitions(list(resolved.values()), asset=label)
-    asset_kwargs.setdefault("kinds", {"polars"})
-    asset_kwargs["check_specs"] = [
-        *asset_kwargs.get("check_specs", ()),
-        *(
-            AssetCheckSpec(name=c.name, asset=key, description=c.description, blocking=c.blocking)
-            for c in checks
-        ),
-    ]
+        inherited = shared_partitions(list(resolved.values()), asset=label)
+        if inherited is not None:
+            asset_kwargs["partitions_def"] = inherited
+    if "kinds" not in asset_kwargs and "compute_kind" not in asset_kwargs and _returns_polars(fn):
+        asset_kwargs["kinds"] = {"polars"}
+    hide_return_annotation = False
+    if checks:
+        # Dagster rejects a single-output annotation (``-> pl.DataFrame``) on an asset with
+        # check outputs; the platform's checks must not forbid it, so the annotation goes to
+        # ``dagster_type`` instead, which Dagster resolves exactly as it resolves annotations.
+        annotation = _return_annotation(fn)
+        if not _fits_check_outputs(annotation):
+            hide_return_annotation = True
+            asset_kwargs.setdefault("dagster_type", annotation)
+        asset_kwargs["check_specs"] = [
+            *(asset_kwargs.get("check_specs") or ()),
+            *(
+                AssetCheckSpec(
+                    name=c.name, asset=key, description=c.description, blocking=c.blocking
+                )
+                for c in checks
+            ),
+        ]
     unknown = sorted(set(input_checks) - set(resolved))
     if unknown:
         raise AssetDefinitionError(
@@ -123,12 +175,25 @@ def _build_asset(
         name: (*r.checks, *input_checks.get(name, ())) for name, r in resolved.items()
     }
     partition_column = (asset_kwargs.get("metadata") or {}).get(PARTITION_EXPR)
+
+    def step(context: AssetExecutionContext | None) -> AssetStep:
+        return AssetStep(
+            label,
+            context,
+            checks,
+            {name: c for name, c in checks_by_input.items() if c},
+            str(partition_column) if partition_column else None,
+        )
+
+    if resolved:
+        asset_kwargs["ins"] = {name: r.asset_in for name, r in resolved.items()}
     wrapper = _wrap(
-        fn, key, checks, {name: c for name, c in checks_by_input.items() if c}, partition_column
+        fn,
+        step,
+        has_platform_checks=bool(checks),
+        hide_return_annotation=hide_return_annotation,
     )
-    return asset(ins={name: r.asset_in for name, r in resolved.items()} or None, **asset_kwargs)(
-        wrapper
-    )
+    return asset(**asset_kwargs)(wrapper)
 
 
 def _contract_kwargs(contract: AssetContract) -> dict[str, Any]:
@@ -163,128 +228,121 @@ def _reject_duplicate_check_names(label: str, checks: Sequence[FrameCheck]) -> N
 
 def _wrap(
     fn: ComputeFn,
-    key: AssetKey,
-    checks: tuple[FrameCheck, ...],
-    input_checks: Mapping[str, tuple[FrameCheck, ...]],
-    partition_column: str | None,
+    step: Callable[[AssetExecutionContext | None], AssetStep],
+    *,
+    has_platform_checks: bool,
+    hide_return_annotation: bool,
 ) -> ComputeFn:
-    signature = inspect.signature(fn)
-    parameters = list(signature.parameters.values())
-    takes_context = is_context_provided(parameters)
-    if not takes_context:
-        context_parameter = inspect.Parameter(
-            "context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=AssetExecutionContext
+    """A wrapper Dagster cannot tell from ``fn``, doing the platform's work in a run.
+
+    ``running`` is ``None`` for a direct call of an asset without platform checks, so a unit
+    test gets the function's own result. With platform checks the asset has an output per
+    check (as ``@asset(check_specs=...)`` has), so a direct call gets the function's frame
+    checked, in a ``MaterializeResult`` that carries the check results.
+    """
+
+    def running() -> AssetStep | None:
+        try:
+            context: AssetExecutionContext | None = AssetExecutionContext.get()
+        except DagsterInvariantViolationError:
+            context = None
+        # Another asset's step may call this one directly: then it is a direct call too.
+        if (
+            context is not None
+            and getattr(context.op_def.compute_fn, "decorated_fn", None) is wrapper
+        ):
+            return step(context)
+        return step(None) if has_platform_checks else None
+
+    wrapper: ComputeFn
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run = running()
+            if run is not None:
+                run.before(kwargs)
+            async for event in fn(*args, **kwargs):
+                if run is None:
+                    yield event
+                else:
+                    for item in run.event(event):
+                        yield item
+
+    elif inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run = running()
+            if run is None:
+                return (yield from fn(*args, **kwargs))
+            run.before(kwargs)
+            for event in fn(*args, **kwargs):
+                yield from run.event(event)
+
+    elif inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run = running()
+            if run is None:
+                return await fn(*args, **kwargs)
+            run.before(kwargs)
+            return run.result(await fn(*args, **kwargs))
+
+    else:
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            run = running()
+            if run is None:
+                return fn(*args, **kwargs)
+            run.before(kwargs)
+            return run.result(fn(*args, **kwargs))
+
+    if hide_return_annotation:
+        wrapper.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "return"}
+        wrapper.__signature__ = inspect.signature(fn).replace(  # type: ignore[attr-defined]
+            return_annotation=inspect.Signature.empty
         )
-        parameters = [context_parameter, *parameters]
-    label = key.to_user_string()
-
-    @functools.wraps(fn)
-    def wrapper(context: AssetExecutionContext, **kwargs: Any) -> Iterator[Any]:
-        partition_keys = context.partition_keys if context.assets_def.partitions_def else []
-        where = f"{label} {partition_keys}" if partition_keys else label
-        _require_inputs(where, kwargs, input_checks)
-        context.log.info(f"{where}: computing from {_describe_inputs(kwargs)}")
-        started = time.perf_counter()
-        result = fn(context, **kwargs) if takes_context else fn(**kwargs)
-        per_partition = partition_column if len(partition_keys) > 1 else None
-        yield from _checked_output(context, key, where, result, checks, per_partition, started)
-
-    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     return wrapper
 
 
-def _require_inputs(
-    where: str, inputs: Mapping[str, Any], input_checks: Mapping[str, tuple[FrameCheck, ...]]
-) -> None:
-    """Fail before any work when an upstream frame breaks its contract."""
-    for name, checks in input_checks.items():
-        frame = inputs.get(name)
-        if isinstance(frame, pl.DataFrame | pl.LazyFrame):
-            problems = _blocking_problems(evaluate_checks(frame, checks)[0])
-            if problems:
-                raise Failure(
-                    description=f"{where}: input {name!r} breaks its upstream's contract, so "
-                    f"nothing was computed or stored: {problems}. Fix the upstream asset "
-                    "and materialize it again.",
-                    allow_retries=False,
-                )
+def _runs(context: AssetExecutionContext, wrapper: ComputeFn) -> bool:
+    """Whether the step ``context`` belongs to is the asset whose function is ``wrapper``."""
+    return getattr(context.op_def.compute_fn, "decorated_fn", None) is wrapper
 
 
-def _checked_output(
-    context: AssetExecutionContext,
-    key: AssetKey,
-    where: str,
-    result: Any,
-    checks: tuple[FrameCheck, ...],
-    partition_column: str | None,
-    started: float,
-) -> Iterator[Any]:
-    output = result if isinstance(result, Output) else Output(result)
-    frame = output.value
-    if not isinstance(frame, pl.DataFrame | pl.LazyFrame):
-        context.log.info(f"{where}: returned {type(frame).__name__} in {_since(started)}")
-        yield output
-        return
-    is_lazy = isinstance(frame, pl.LazyFrame)
-    outcomes, stats = evaluate_checks(
-        frame, checks, extra=[pl.len().alias("rows")] if is_lazy else []
-    )
-    schema = frame.collect_schema()
-    row_count = int(stats["rows"]) if is_lazy else frame.height  # type: ignore[call-overload]
-    preview = frame.head(PREVIEW_ROWS)
-    metadata = frame_metadata(schema, row_count, preview.collect() if is_lazy else preview)
-    for outcome in outcomes:
-        yield AssetCheckResult(
-            asset_key=key,
-            check_name=outcome.check.name,
-            passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR
-            if outcome.check.blocking
-            else AssetCheckSeverity.WARN,
-            description=outcome.problem,
-            metadata={"violations": outcome.violations},
-        )
-    problems = _blocking_problems(outcomes)
-    if problems:
-        raise Failure(
-            description=f"{where}: blocking check(s) failed, so the new version was not stored "
-            f"and the last good one is kept: {problems}. Fix the data or the code that "
-            "produces it, then materialize again.",
-            metadata=metadata,
-            allow_retries=False,
-        )
-    if partition_column is not None and partition_column in schema:
-        # One run over several partitions: each partition's materialization gets its own count.
-        del metadata["dagster/row_count"]
-        counts = frame.group_by(partition_column).len()
-        rows_by_key = dict((counts.collect() if is_lazy else counts).iter_rows())
-        for partition_key in context.partition_keys:
-            context.add_asset_metadata(
-                {"dagster/row_count": MetadataValue.int(rows_by_key.get(partition_key, 0))},
-                partition_key=partition_key,
-            )
-    context.log.info(
-        f"{where}: {row_count} rows x {len(schema)} columns in {_since(started)}, "
-        f"{len(outcomes)} check(s) passed"
-    )
-    yield output.with_metadata({**metadata, **output.metadata})
+def _return_annotation(fn: ComputeFn) -> Any:
+    """``fn``'s return annotation, resolved where it can be (``from __future__`` strings)."""
+    try:
+        return typing.get_type_hints(fn).get("return", inspect.Signature.empty)
+    except Exception:  # an unresolvable forward reference: take the annotation as written
+        return inspect.signature(fn).return_annotation
 
 
-def _describe_inputs(inputs: Mapping[str, Any]) -> str:
-    described = [
-        f"{name} ({value.height} rows)" if isinstance(value, pl.DataFrame) else name
-        for name, value in inputs.items()
-        if isinstance(value, pl.DataFrame | pl.LazyFrame)
-    ]
-    return ", ".join(described) or "no upstream frames"
-
-
-def _blocking_problems(outcomes: Sequence[CheckOutcome]) -> str:
-    """The failed blocking checks and why, for an error message; empty when none failed."""
-    return "; ".join(
-        f"{o.check.name}: {o.problem}" for o in outcomes if not o.passed and o.check.blocking
+def _fits_check_outputs(annotation: Any) -> bool:
+    """Whether Dagster accepts ``annotation`` on an asset that also has check outputs."""
+    return (
+        annotation is inspect.Signature.empty
+        or annotation in (MaterializeResult, AssetCheckResult)
+        or typing.get_origin(annotation) is tuple
     )
 
 
-def _since(started: float) -> str:
-    return f"{time.perf_counter() - started:.2f}s"
+POLARS_FRAMES = (pl.DataFrame, pl.LazyFrame)
+POLARS_FRAME_NAME = re.compile(r"\b(pl|polars)\.(DataFrame|LazyFrame)\b")
+
+
+def _returns_polars(fn: ComputeFn) -> bool:
+    """Whether ``fn``'s return annotation names a Polars frame (also inside ``Output[...]``)."""
+    pending = [_return_annotation(fn)]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, str):
+            if POLARS_FRAME_NAME.search(current):
+                return True
+        elif current in POLARS_FRAMES:
+            return True
+        pending.extend(typing.get_args(current))
+    return False

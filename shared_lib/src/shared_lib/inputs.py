@@ -8,7 +8,7 @@ from dagster import AssetIn, AssetKey, AssetsDefinition, AssetSpec, PartitionsDe
 from shared_lib.checks import FrameCheck
 from shared_lib.contracts import AssetContract
 from shared_lib.errors import AssetDefinitionError
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 AssetInput = AssetIn | AssetsDefinition | AssetSpec | AssetContract | AssetKey | str | Sequence[str]
 """Anything that names an upstream asset: a definition, a spec, a contract, a key or a key path."""

@@ -25,7 +25,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from shared_lib.settings import DATA_DIR_ENV
+from shared_lib.storage import DATA_DIR_ENV
 
 Frame = pl.DataFrame | pl.LazyFrame
 

@@ -5,18 +5,18 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, Definitions
 
-from location_core.definitions import defs
+from location_core.definitions import defs as load_defs
 from shared_lib import (
     CHURN_MODEL,
     DATA_DIR_ENV,
     SPECIAL_USERS,
     USERS,
     churn_band_name,
-    location_definitions,
 )
 from shared_lib.location import AUTOMATION_SENSOR_NAME
 
 BANDS = [(0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
+defs = load_defs()
 
 
 def test_definitions_load_and_validate() -> None:
@@ -62,9 +62,7 @@ def test_ships_the_automation_sensor_running() -> None:
 def test_a_data_directory_that_cannot_be_written_stops_the_location_loading(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import location_core.definitions
-
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "missing"))
 
     with pytest.raises(NotADirectoryError, match=r"PLATFORM_DATA_DIR=.*missing is not a writable"):
-        location_definitions(location_core.definitions.__file__)
+        load_defs()

@@ -6,11 +6,13 @@ from pathlib import Path
 from dagster import AssetKey, AutomationCondition, Definitions
 
 import location_features
-from location_core.definitions import defs as core_defs
-from location_features.definitions import defs
+from location_core.definitions import defs as load_core_defs
+from location_features.definitions import defs as load_defs
 from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS
 
 FEATURE_PREFIX = AssetKey("features")
+defs = load_defs()
+core_defs = load_core_defs()
 
 
 def feature_nodes():

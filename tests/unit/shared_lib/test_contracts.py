@@ -4,7 +4,7 @@ import polars as pl
 from dagster import AssetKey
 
 from shared_lib import CHURN_MODEL, SPECIAL_USER_PROGRAMS, SPECIAL_USERS, USERS, evaluate_checks
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 
 def test_users_contract_documents_its_schema_for_the_ui() -> None:

@@ -20,7 +20,8 @@ from dagster import (
 )
 
 from shared_lib import PolarsParquetIOManager, default_io_manager, standard_asset
-from shared_lib.parquet_io import PARTITION_EXPR, write_atomically
+from shared_lib.parquet_io import write_atomically
+from shared_lib.storage import PARTITION_EXPR
 from tests.support.runs import failure_message
 
 PROGRAMS = StaticPartitionsDefinition(["A", "B"])

@@ -21,7 +21,7 @@ from shared_lib import (
     model_frame,
     standard_asset,
 )
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 from tests.support.runs import materialized_metadata
 
 PROGRAMS = StaticPartitionsDefinition(["A", "B"])

@@ -6,7 +6,7 @@ materializes a newer version of what they read.
 
 from dagster import AutomationCondition
 
-from location_features.features import USER_FEATURES
+from location_features.user_feature_specs import USER_FEATURES
 from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, build_feature_assets
 
 user_features = build_feature_assets(

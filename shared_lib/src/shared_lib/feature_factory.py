@@ -20,7 +20,7 @@ from shared_lib.checks import FrameCheck
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
 from shared_lib.inputs import AssetInput, ResolvedInput, resolve_input, shared_partitions
-from shared_lib.parquet_io import PARTITION_EXPR
+from shared_lib.storage import PARTITION_EXPR
 
 FeatureFn = Callable[..., pl.DataFrame | pl.LazyFrame]
 
