@@ -26,13 +26,11 @@ from typing import Any, overload
 
 import polars as pl
 from dagster import (
-    AssetCheckResult,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
     DagsterInvariantViolationError,
-    MaterializeResult,
     asset,
 )
 
@@ -153,7 +151,7 @@ def _build_asset(
         # check outputs; the platform's checks must not forbid it, so the annotation goes to
         # ``dagster_type`` instead, which Dagster resolves exactly as it resolves annotations.
         annotation = _return_annotation(fn)
-        if not _fits_check_outputs(annotation):
+        if not _fits_check_outputs(fn, annotation):
             hide_return_annotation = True
             asset_kwargs.setdefault("dagster_type", annotation)
         asset_kwargs["check_specs"] = [
@@ -268,6 +266,8 @@ def _wrap(
                 else:
                     for item in run.event(event):
                         yield item
+            if run is not None:
+                run.finish()
 
     elif inspect.isgeneratorfunction(fn):
 
@@ -279,6 +279,7 @@ def _wrap(
             run.before(kwargs)
             for event in fn(*args, **kwargs):
                 yield from run.event(event)
+            run.finish()
 
     elif inspect.iscoroutinefunction(fn):
 
@@ -321,11 +322,16 @@ def _return_annotation(fn: ComputeFn) -> Any:
         return inspect.signature(fn).return_annotation
 
 
-def _fits_check_outputs(annotation: Any) -> bool:
-    """Whether Dagster accepts ``annotation`` on an asset that also has check outputs."""
+def _fits_check_outputs(fn: ComputeFn, annotation: Any) -> bool:
+    """Whether Dagster reads ``annotation`` right on an asset that also has check outputs.
+
+    It ignores a generator's annotation and reads a tuple per output; a bare result type
+    (``-> MaterializeResult``) it reads as "no value", which would refuse a value it carries.
+    """
     return (
-        annotation is inspect.Signature.empty
-        or annotation in (MaterializeResult, AssetCheckResult)
+        inspect.isgeneratorfunction(fn)
+        or inspect.isasyncgenfunction(fn)
+        or annotation is inspect.Signature.empty
         or typing.get_origin(annotation) is tuple
     )
 

@@ -58,6 +58,7 @@ class AssetStep:
     input_checks: Mapping[str, tuple[FrameCheck, ...]]
     partition_column: str | None
     started: float = field(default_factory=time.perf_counter)
+    frames_seen: int = 0
 
     @property
     def where(self) -> str:
@@ -95,6 +96,7 @@ class AssetStep:
         frame = frame_of(result)
         if frame is None:
             self._log(f"{self.where}: returned {type(result).__name__} in {self._elapsed()}")
+            self.finish()
             return result
         if self.context is None:
             try:
@@ -118,7 +120,19 @@ class AssetStep:
             raise failed.failure from None
         yield materialization
 
+    def finish(self) -> None:
+        """After the function is done: checks that never saw a frame are a mistake, said so."""
+        if self.checks and not self.frames_seen:
+            raise Failure(
+                description=f"{self.where}: the asset has checks "
+                f"{[check.name for check in self.checks]}, which run on the Polars frame it "
+                "produces, but it produced none. Return (or yield) a DataFrame or LazyFrame, "
+                "as a value, in an Output or in MaterializeResult(value=...), or drop checks=.",
+                allow_retries=False,
+            )
+
     def _checked(self, frame: Frame, carrier: object) -> MaterializeResult:
+        self.frames_seen += 1
         is_lazy = isinstance(frame, pl.LazyFrame)
         outcomes, stats = evaluate_checks(
             frame, self.checks, extra=[pl.len().alias("rows")] if is_lazy else []

@@ -1,11 +1,15 @@
 """standard_asset: dagster.asset plus the platform's conventions, leaving the function alone."""
 
 import inspect
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
     AssetKey,
@@ -13,7 +17,11 @@ from dagster import (
     AssetSpec,
     AutomationCondition,
     Config,
+    DagsterInstance,
     DagsterInvalidDefinitionError,
+    Failure,
+    MaterializeResult,
+    Output,
     StaticPartitionsDefinition,
     materialize,
 )
@@ -25,6 +33,7 @@ from shared_lib import (
     has_columns,
     non_empty,
     standard_asset,
+    unique,
     values_between,
 )
 from tests.support.runs import (
@@ -42,7 +51,10 @@ def scores(context: AssetExecutionContext, upstream: pl.DataFrame) -> pl.DataFra
     return upstream
 
 
-@standard_asset()
+FRAME = pl.DataFrame({"user_id": [1, 2, 3]})
+
+
+@standard_asset(checks=[non_empty()])
 def source() -> pl.DataFrame:
     return pl.DataFrame({"user_id": [1, 2, 3], "score": [0.1, 0.5, 0.9]})
 
@@ -254,12 +266,178 @@ def test_lets_dagster_reject_keywords_it_does_not_know() -> None:
         standard_asset(no_such_keyword=1)(lambda: pl.DataFrame())
 
 
-def test_rejects_generator_functions_at_definition_time() -> None:
-    def yields() -> pl.DataFrame:
-        yield pl.DataFrame()
+def returned(frame: pl.DataFrame) -> Callable[[], Any]:
+    def produce() -> pl.DataFrame:
+        return frame
 
-    with pytest.raises(AssetDefinitionError, match="yields: standard_asset needs a function"):
-        standard_asset()(yields)
+    return produce
+
+
+def in_output(frame: pl.DataFrame) -> Callable[[], Any]:
+    def produce() -> Output[pl.DataFrame]:
+        return Output(frame, metadata={"own": "kept"})
+
+    return produce
+
+
+def in_materialize_result(frame: pl.DataFrame) -> Callable[[], Any]:
+    def produce() -> MaterializeResult:
+        return MaterializeResult(value=frame, metadata={"own": "kept"})
+
+    return produce
+
+
+def yielded_output(frame: pl.DataFrame) -> Callable[[], Any]:
+    def produce() -> Iterator[Output[pl.DataFrame]]:
+        yield Output(frame)
+
+    return produce
+
+
+def yielded_materialize_result(frame: pl.DataFrame) -> Callable[[], Any]:
+    def produce() -> Iterator[MaterializeResult]:
+        yield MaterializeResult(value=frame)
+
+    return produce
+
+
+def awaited(frame: pl.DataFrame) -> Callable[[], Any]:
+    async def produce() -> pl.DataFrame:
+        return frame
+
+    return produce
+
+
+FRAME_FORMS = pytest.mark.parametrize(
+    "form",
+    [
+        returned,
+        in_output,
+        in_materialize_result,
+        yielded_output,
+        yielded_materialize_result,
+        awaited,
+    ],
+)
+
+
+@FRAME_FORMS
+def test_the_platforms_additions_apply_however_the_frame_comes_out(
+    form, io_manager: PolarsParquetIOManager, data_dir: Path
+) -> None:
+    produced = standard_asset(name="produced", checks=[non_empty()])(form(FRAME))
+
+    result = materialize([produced], resources={"io_manager": io_manager})
+
+    metadata = materialized_metadata(result, "produced")
+    assert metadata["dagster/row_count"] == 3
+    assert "| user_id |" in metadata["preview"]
+    assert check_results(result) == {"non_empty": True}
+    assert pl.read_parquet(data_dir / "produced.parquet").equals(FRAME)
+
+
+@FRAME_FORMS
+def test_a_blocking_check_stops_the_frame_however_it_comes_out(
+    form, io_manager: PolarsParquetIOManager, data_dir: Path
+) -> None:
+    produced = standard_asset(name="produced", checks=[non_empty()])(form(FRAME.clear()))
+
+    result = materialize([produced], resources={"io_manager": io_manager}, raise_on_error=False)
+
+    assert not result.success
+    assert check_results(result) == {"non_empty": False}
+    assert not (data_dir / "produced.parquet").exists()
+
+
+def test_the_functions_own_metadata_wins_over_the_platforms(
+    io_manager: PolarsParquetIOManager,
+) -> None:
+    @standard_asset
+    def described() -> MaterializeResult:
+        return MaterializeResult(value=FRAME, metadata={"dagster/row_count": 99, "own": 1})
+
+    result = materialize([described], resources={"io_manager": io_manager})
+
+    metadata = materialized_metadata(result, "described")
+    assert (metadata["dagster/row_count"], metadata["own"]) == (99, 1)
+    assert "dagster/column_schema" in metadata
+
+
+def test_the_functions_own_checks_report_beside_the_platforms(
+    io_manager: PolarsParquetIOManager,
+) -> None:
+    @standard_asset(checks=[non_empty()], check_specs=[AssetCheckSpec("own", asset="both")])
+    def both() -> MaterializeResult:
+        return MaterializeResult(
+            value=FRAME, check_results=[AssetCheckResult(check_name="own", passed=True)]
+        )
+
+    result = materialize([both], resources={"io_manager": io_manager})
+
+    assert check_results(result) == {"non_empty": True, "own": True}
+
+
+def test_check_results_are_about_the_version_they_checked(
+    io_manager: PolarsParquetIOManager,
+) -> None:
+    instance = DagsterInstance.ephemeral()
+    materialize([source], resources={"io_manager": io_manager}, instance=instance)
+
+    second = materialize([source], resources={"io_manager": io_manager}, instance=instance)
+
+    (evaluation,) = [
+        event.event_specific_data
+        for event in second.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    latest = instance.fetch_materializations(AssetKey("source"), limit=1).records[0]
+    assert latest.run_id == second.run_id
+    assert evaluation.target_materialization_data.storage_id == latest.storage_id
+
+
+def test_a_direct_call_of_an_asset_with_checks_returns_the_frame_with_their_results() -> None:
+    @standard_asset(checks=[non_empty(), unique("user_id")])
+    def users() -> pl.DataFrame:
+        return FRAME
+
+    result = users()
+
+    assert isinstance(result, MaterializeResult)
+    assert result.value is FRAME
+    assert {r.check_name: r.passed for r in result.check_results} == {
+        "non_empty": True,
+        "user_id_is_unique": True,
+    }
+
+
+def test_a_direct_call_fails_on_a_blocking_check_as_a_run_does() -> None:
+    @standard_asset(checks=[non_empty()])
+    def empty() -> pl.DataFrame:
+        return FRAME.clear()
+
+    with pytest.raises(Failure, match="empty: blocking check\\(s\\) failed"):
+        empty()
+
+
+def test_checks_on_an_asset_that_produces_no_frame_fail_saying_why(
+    io_manager: PolarsParquetIOManager,
+) -> None:
+    @standard_asset(checks=[non_empty()])
+    def reported() -> MaterializeResult:
+        return MaterializeResult(metadata={"rows": 1})
+
+    result = materialize([reported], resources={"io_manager": io_manager}, raise_on_error=False)
+
+    assert "reported: the asset has checks ['non_empty']" in failure_message(result)
+    assert "produced none" in failure_message(result)
+
+
+def test_a_frame_annotation_types_the_value_of_an_asset_with_checks() -> None:
+    @standard_asset(checks=[non_empty()])
+    def typed() -> pl.DataFrame:
+        return FRAME
+
+    assert typed.op.output_dict["result"].dagster_type.display_name == "DataFrame"
 
 
 def test_checks_become_asset_checks_that_run_with_the_asset(
