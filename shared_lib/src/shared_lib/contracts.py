@@ -8,7 +8,7 @@ contract's ``AssetSpec`` and every frame it reads is checked against the same sc
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -39,6 +39,7 @@ class AssetContract:
 
     spec: AssetSpec
     checks: tuple[FrameCheck, ...] = ()
+    columns: Mapping[str, PolarsType] = field(default_factory=dict)
 
     @property
     def key(self) -> AssetKey:
@@ -64,6 +65,7 @@ def define_contract(
             **spec_kwargs,
         ),
         checks=(non_empty(), has_columns(schema), *checks),
+        columns=dict(schema),
     )
 
 
@@ -124,3 +126,19 @@ SPECIAL_USERS = define_contract(
     partitions_def=SPECIAL_USER_PROGRAMS,
     metadata={PARTITION_EXPR: "program"},
 )
+
+PUBLISHED_CONTRACTS: dict[str, AssetContract] = {
+    contract.key.to_user_string(): contract for contract in (USERS, SPECIAL_USERS, CHURN_MODEL)
+}
+"""Every published contract, by its asset key as a string (``"users/special"``)."""
+
+
+def published_contract(key: str) -> AssetContract | None:
+    """The contract published for the asset ``key`` (``"users/special"``), if there is one.
+
+    >>> published_contract("users/special").spec.group_name
+    'special'
+    >>> published_contract("nobody/publishes") is None
+    True
+    """
+    return PUBLISHED_CONTRACTS.get(key)

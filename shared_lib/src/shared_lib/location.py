@@ -1,7 +1,9 @@
 """``with_platform_policies``: what the platform adds to every code location's definitions.
 
-Platform-wide policies live here, once, instead of in each location: the IO manager every
-asset uses (after checking that its data directory can be written), the declarative-automation
+Platform-wide policies live here, once, instead of in each location: the guards on its
+definitions (:mod:`shared_lib.definition_guards`: unique keys, known inputs, the specs of the
+published contracts it reads), the IO manager every asset uses (after checking that its data
+directory can be written), the declarative-automation
 sensor, shipped running (on Dagster 1.13 the implicit default sensor starts stopped, so nothing
 would refresh until someone switched it on), and the executor. Steps run in the run's own
 process: every run already has a container of its own, and a subprocess per step (the
@@ -26,6 +28,11 @@ from dagster import (
     in_process_executor,
 )
 
+from shared_lib.definition_guards import (
+    require_known_dependencies,
+    require_unique_keys,
+    with_read_contracts,
+)
 from shared_lib.parquet_io import default_io_manager
 from shared_lib.storage import require_writable_data_dir
 
@@ -53,6 +60,10 @@ def with_platform_policies(
     ['io_manager']
     """
     require_writable_data_dir()
+    assets = with_read_contracts(list(defs.assets or []))
+    require_unique_keys(assets)
+    require_known_dependencies(assets)
+    defs = Definitions.merge(Definitions(assets=assets[len(defs.assets or []) :]), defs)
     platform = Definitions(
         resources={"io_manager": default_io_manager()},
         executor=executor,

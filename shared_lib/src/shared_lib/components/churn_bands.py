@@ -1,0 +1,83 @@
+"""``ChurnBandsComponent``: ``build_churn_band_asset`` declared in ``defs.yaml``.
+
+.. code-block:: yaml
+
+    type: shared_lib.components.ChurnBandsComponent
+    attributes:
+      upstream: users          # a published contract, or an asset key of this location
+      bands:
+        - {min: 0.7, max: 0.8}
+        - {min: 0.9, max: 1.0}
+
+makes exactly the assets ``build_churn_band_asset(USERS, 0.7, 0.8)`` and ``(USERS, 0.9, 1.0)``
+make: same keys, groups, partitions and checks.
+"""
+
+from typing import Annotated, Any
+
+import dagster as dg
+from dagster import AssetsDefinition
+
+from shared_lib.churn import build_churn_band_asset, check_thresholds
+from shared_lib.components.references import resolve_reference
+
+
+class ChurnBand(dg.Model):
+    """One band: users with ``min < predicted_churn_proba <= max``."""
+
+    min: float
+    max: float
+
+
+def _resolve_bands(context: dg.ResolutionContext, raw: Any) -> list[ChurnBand]:
+    bands = [
+        band if isinstance(band, ChurnBand) else ChurnBand.model_validate(band)
+        for band in context.resolve_value(raw)
+    ]
+    if not bands:
+        raise ValueError("bands is empty; list at least one, e.g. [{min: 0.7, max: 0.8}]")
+    for band in bands:
+        check_thresholds("this upstream", band.min, band.max)
+    return bands
+
+
+def _check_upstream(context: dg.ResolutionContext, raw: Any) -> str:
+    name = context.resolve_value(raw, as_type=str)
+    resolve_reference(name)
+    return name
+
+
+class ChurnBandsComponent(dg.Component, dg.Resolvable, dg.Model):
+    """Users of an upstream whose predicted churn probability falls in each band."""
+
+    upstream: Annotated[
+        str,
+        dg.Resolver(
+            _check_upstream,
+            model_field_type=str,
+            description="A published contract (users, users/special) or an asset key.",
+        ),
+    ]
+    bands: Annotated[
+        list[ChurnBand],
+        dg.Resolver(
+            _resolve_bands,
+            model_field_type=list[ChurnBand],
+            description="Bands as {min, max}, with 0 <= min < max <= 1.",
+        ),
+    ]
+    group_name: Annotated[
+        str | None,
+        dg.Resolver.default(description="Group of the band assets; default: the upstream's."),
+    ] = None
+
+    def build_assets(self) -> list[AssetsDefinition]:
+        """The band assets, one per band, in the order given."""
+        upstream = resolve_reference(self.upstream)
+        overrides = {"group_name": self.group_name} if self.group_name else {}
+        return [
+            build_churn_band_asset(upstream, band.min, band.max, **overrides) for band in self.bands
+        ]
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        return dg.Definitions(assets=self.build_assets())

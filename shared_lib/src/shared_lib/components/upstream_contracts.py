@@ -1,0 +1,52 @@
+"""``UpstreamContractsComponent``: which other teams' published assets a location reads.
+
+.. code-block:: yaml
+
+    type: shared_lib.components.UpstreamContractsComponent
+    attributes:
+      contracts: [users, users/special, churn_model]
+
+Each named contract's ``AssetSpec`` joins the location's definitions, so its assets can read
+them (Dagster loads an input only from an asset its definitions know) and the UI draws the
+edge into the producing location. One file per location lists every cross-team dependency,
+for its reviewers to see.
+"""
+
+from typing import Annotated, Any
+
+import dagster as dg
+
+from shared_lib.components.references import published_names
+from shared_lib.contracts import published_contract
+
+
+def _check_contracts(context: dg.ResolutionContext, raw: Any) -> list[str]:
+    names = [str(name) for name in context.resolve_value(raw) or []]
+    unknown = [name for name in names if published_contract(name) is None]
+    if unknown:
+        raise ValueError(
+            f"{unknown} {'is' if len(unknown) == 1 else 'are'} not published contracts; the "
+            f"published ones are {published_names()}. Fix the name, or ask the producing team "
+            "to publish a contract for it."
+        )
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"{duplicates} listed more than once; list each contract once")
+    return names
+
+
+class UpstreamContractsComponent(dg.Component, dg.Resolvable, dg.Model):
+    """Published contracts of other teams that this location reads."""
+
+    contracts: Annotated[
+        list[str],
+        dg.Resolver(
+            _check_contracts,
+            model_field_type=list[str],
+            description="Keys of published contracts, e.g. users, users/special.",
+        ),
+    ]
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        specs = [published_contract(name) for name in self.contracts]
+        return dg.Definitions(assets=[contract.spec for contract in specs if contract])
