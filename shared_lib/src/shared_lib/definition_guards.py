@@ -54,7 +54,11 @@ def _where(definition: Any) -> str:
 def require_unique_keys(definitions: Sequence[Any]) -> None:
     """Refuse two definitions of one asset key, naming where each was written."""
     sources: dict[AssetKey, list[str]] = defaultdict(list)
+    seen: list[Any] = []
     for definition in definitions:
+        if isinstance(definition, AssetSpec) and definition in seen:
+            continue  # the same external spec declared twice is one asset, as for Dagster
+        seen.append(definition)
         for key in _keys(definition):
             sources[key].append(asset_source(definition) or type(definition).__name__)
     duplicated = {key: where for key, where in sources.items() if len(where) > 1}

@@ -17,9 +17,11 @@ from typing import Annotated, Any
 
 import dagster as dg
 from dagster import AssetsDefinition
+from pydantic import BaseModel
 
 from shared_lib.churn import build_churn_band_asset, check_thresholds
 from shared_lib.components.references import resolve_reference
+from shared_lib.components.scaffolding import write_defs_yaml
 
 
 class ChurnBand(dg.Model):
@@ -47,6 +49,31 @@ def _check_upstream(context: dg.ResolutionContext, raw: Any) -> str:
     return name
 
 
+class ChurnBandsScaffoldParams(BaseModel):
+    """``dg scaffold defs shared_lib.components.ChurnBandsComponent PATH --upstream users``."""
+
+    upstream: str = "users"
+    min: float = 0.5
+    max: float = 0.7
+
+
+class ChurnBandsScaffolder(dg.Scaffolder[ChurnBandsScaffoldParams]):
+    @classmethod
+    def get_scaffold_params(cls) -> type[ChurnBandsScaffoldParams]:
+        return ChurnBandsScaffoldParams
+
+    def scaffold(self, request: dg.ScaffoldRequest[ChurnBandsScaffoldParams]) -> None:
+        params = request.params or ChurnBandsScaffoldParams()
+        bands = [{"min": params.min, "max": params.max}]
+        write_defs_yaml(
+            request,
+            {"upstream": params.upstream, "bands": bands},
+            comment="One asset per band: users of upstream with min < predicted_churn_proba <= max"
+            ",\nkeyed churn_<min>_to_<max>/<upstream key>.",
+        )
+
+
+@dg.scaffold_with(ChurnBandsScaffolder)
 class ChurnBandsComponent(dg.Component, dg.Resolvable, dg.Model):
     """Users of an upstream whose predicted churn probability falls in each band."""
 

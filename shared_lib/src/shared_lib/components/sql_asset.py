@@ -25,11 +25,12 @@ from typing import Annotated, Any, Literal
 import dagster as dg
 import polars as pl
 from dagster import AssetKey, AssetsDefinition, AssetSpec, AutomationCondition
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from shared_lib.checks import FrameCheck, schema_problem
 from shared_lib.components.check_declarations import CheckDeclaration, parse_checks
 from shared_lib.components.references import published_names, resolve_reference
+from shared_lib.components.scaffolding import defs_relative_name, write_defs_yaml
 from shared_lib.contracts import AssetContract
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
@@ -69,6 +70,36 @@ def _check_checks(context: dg.ResolutionContext, raw: Any) -> list[CheckDeclarat
     return declarations
 
 
+class SqlAssetScaffoldParams(BaseModel):
+    """``dg scaffold defs shared_lib.components.SqlAssetComponent PATH [--key a/b]``."""
+
+    key: str | None = None
+    contract: str = "users"
+
+
+class SqlAssetScaffolder(dg.Scaffolder[SqlAssetScaffoldParams]):
+    @classmethod
+    def get_scaffold_params(cls) -> type[SqlAssetScaffoldParams]:
+        return SqlAssetScaffoldParams
+
+    def scaffold(self, request: dg.ScaffoldRequest[SqlAssetScaffoldParams]) -> None:
+        params = request.params or SqlAssetScaffoldParams()
+        table = params.contract.split("/")[-1]
+        write_defs_yaml(
+            request,
+            {
+                "key": params.key or defs_relative_name(request),
+                "inputs": {table: params.contract},
+                "sql": f"SELECT * FROM {table} LIMIT 100",
+                "checks": ["non_empty"],
+            },
+            comment="inputs: table name in sql -> published contract or asset key "
+            f"(published: {published_names()}).\nchecks: non_empty, {{unique: col}}, "
+            "{no_nulls: [cols]}, {values_between: {column: c, lower: 0, upper: 1}}.",
+        )
+
+
+@dg.scaffold_with(SqlAssetScaffolder)
 class SqlAssetComponent(dg.Component, dg.Resolvable, dg.Model):
     """An asset computed by a Polars SQL query over upstream assets or published contracts."""
 

@@ -15,8 +15,10 @@ for its reviewers to see.
 from typing import Annotated, Any
 
 import dagster as dg
+from pydantic import BaseModel
 
 from shared_lib.components.references import published_names
+from shared_lib.components.scaffolding import write_defs_yaml
 from shared_lib.contracts import published_contract
 
 
@@ -35,6 +37,28 @@ def _check_contracts(context: dg.ResolutionContext, raw: Any) -> list[str]:
     return names
 
 
+class UpstreamContractsScaffoldParams(BaseModel):
+    """``dg scaffold defs shared_lib.components.UpstreamContractsComponent PATH``."""
+
+    contracts: list[str] = []
+
+
+class UpstreamContractsScaffolder(dg.Scaffolder[UpstreamContractsScaffoldParams]):
+    @classmethod
+    def get_scaffold_params(cls) -> type[UpstreamContractsScaffoldParams]:
+        return UpstreamContractsScaffoldParams
+
+    def scaffold(self, request: dg.ScaffoldRequest[UpstreamContractsScaffoldParams]) -> None:
+        params = request.params or UpstreamContractsScaffoldParams()
+        write_defs_yaml(
+            request,
+            {"contracts": params.contracts},
+            comment=f"List the published contracts this location reads: {published_names()}.\n"
+            "Each contract once per location.",
+        )
+
+
+@dg.scaffold_with(UpstreamContractsScaffolder)
 class UpstreamContractsComponent(dg.Component, dg.Resolvable, dg.Model):
     """Published contracts of other teams that this location reads."""
 
