@@ -60,7 +60,7 @@ def build_churn_band_asset(
     (['churn_0p7_to_0p8', 'users', 'special'], 'special')
     """
     spec = _upstream_spec(upstream)
-    check_thresholds(spec.key.to_user_string(), min_churn_proba, max_churn_proba)
+    _check_thresholds(spec.key.to_user_string(), min_churn_proba, max_churn_proba)
     band = churn_band_name(min_churn_proba, max_churn_proba)
     key = [band, *spec.key.path]
     defaults: dict[str, Any] = {
@@ -105,8 +105,7 @@ def _upstream_spec(upstream: object) -> AssetSpec:
     )
 
 
-def check_thresholds(upstream: str, min_churn_proba: object, max_churn_proba: object) -> None:
-    """Raise ``AssetDefinitionError`` unless ``0 <= min < max <= 1``, saying how to fix it."""
+def _check_thresholds(upstream: str, min_churn_proba: object, max_churn_proba: object) -> None:
     bounds = {"min_churn_proba": min_churn_proba, "max_churn_proba": max_churn_proba}
     for name, value in bounds.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):

@@ -9,7 +9,7 @@ import pytest
 import shared_lib
 
 MODULES = [shared_lib.__name__] + [
-    f"{shared_lib.__name__}.{module.name}" for module in pkgutil.iter_modules(shared_lib.__path__)
+    module.name for module in pkgutil.walk_packages(shared_lib.__path__, f"{shared_lib.__name__}.")
 ]
 
 

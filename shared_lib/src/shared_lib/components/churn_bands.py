@@ -19,7 +19,7 @@ import dagster as dg
 from dagster import AssetsDefinition
 from pydantic import BaseModel
 
-from shared_lib.churn import build_churn_band_asset, check_thresholds
+from shared_lib.churn import build_churn_band_asset
 from shared_lib.components.references import resolve_reference
 from shared_lib.components.scaffolding import write_defs_yaml
 
@@ -39,7 +39,11 @@ def _resolve_bands(context: dg.ResolutionContext, raw: Any) -> list[ChurnBand]:
     if not bands:
         raise ValueError("bands is empty; list at least one, e.g. [{min: 0.7, max: 0.8}]")
     for band in bands:
-        check_thresholds("this upstream", band.min, band.max)
+        if not 0 <= band.min < band.max <= 1:
+            raise ValueError(
+                f"band {{min: {band.min}, max: {band.max}}} is not a band of probabilities: "
+                "it needs 0 <= min < max <= 1, e.g. {min: 0.7, max: 0.8}"
+            )
     return bands
 
 

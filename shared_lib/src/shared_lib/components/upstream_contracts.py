@@ -27,9 +27,9 @@ def _check_contracts(context: dg.ResolutionContext, raw: Any) -> list[str]:
     unknown = [name for name in names if published_contract(name) is None]
     if unknown:
         raise ValueError(
-            f"{unknown} {'is' if len(unknown) == 1 else 'are'} not published contracts; the "
-            f"published ones are {published_names()}. Fix the name, or ask the producing team "
-            "to publish a contract for it."
+            f"no published contract is named {unknown}; the published ones are "
+            f"{published_names()}. Fix the name, or ask the producing team to publish a "
+            "contract for it."
         )
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
