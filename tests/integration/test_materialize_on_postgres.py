@@ -102,6 +102,17 @@ def test_core_then_features_materialize_and_the_data_flows(
     special_b = pl.read_parquet(data_dir / "features" / "special" / "churn_risk" / "B.parquet")
     assert special_b["program"].unique().to_list() == ["B"]
 
+    # Through the YAML components: core's bands (above) and the features' SQL report.
+    report = pl.read_parquet(data_dir / "reports" / "segment_churn.parquet")
+    expected = (
+        users.group_by("segment")
+        .agg(users=pl.len(), avg_churn_proba=pl.col("predicted_churn_proba").mean())
+        .sort("segment")
+    )
+    assert report.select("segment", "users").equals(expected.select("segment", "users"))
+    assert (report["avg_churn_proba"] - expected["avg_churn_proba"]).abs().max() < 1e-12
+    assert feature_counts[("reports/segment_churn", None)] == expected.height
+
     # Runs and materializations live in Postgres, not just in this process.
     engine = sqlalchemy.create_engine(postgres.url)
     with engine.connect() as connection:
