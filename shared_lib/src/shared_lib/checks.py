@@ -152,7 +152,7 @@ def evaluate_checks(
     outcomes = []
     for index, check in enumerate(checks):
         problem = problems[index]
-        violations = int(row.pop(f"__check_{index}", None) or 0)
+        violations = int(str(row.pop(f"__check_{index}", None) or 0))
         if problem is None and violations:
             problem = check.failure_message.format(
                 violations=violations, description=check.description

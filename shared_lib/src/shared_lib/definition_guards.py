@@ -65,7 +65,7 @@ def require_unique_keys(definitions: Sequence[Any]) -> None:
     if duplicated:
         lines = [
             f"{key.to_user_string()} is defined {len(where)} times: {', '.join(where)}"
-            for key, where in sorted(duplicated.items(), key=lambda item: item[0].path)
+            for key, where in sorted(duplicated.items(), key=lambda item: list(item[0].path))
         ]
         raise AssetDefinitionError(
             "Duplicate asset key(s) in this location: "
@@ -86,7 +86,7 @@ def with_read_contracts(definitions: Sequence[Any]) -> list[Any]:
     }
     added = [
         contract.spec
-        for key in sorted(read - defined, key=lambda k: k.path)
+        for key in sorted(read - defined, key=lambda k: list(k.path))
         if (contract := published_contract(key.to_user_string())) is not None
     ]
     return [*definitions, *added]
@@ -98,7 +98,7 @@ def require_known_dependencies(definitions: Sequence[Any]) -> None:
     for definition in definitions:
         if not isinstance(definition, AssetsDefinition):
             continue
-        unknown = sorted(definition.dependency_keys - defined, key=lambda k: k.path)
+        unknown = sorted(set(definition.dependency_keys) - defined, key=lambda k: list(k.path))
         if unknown:
             readers = ", ".join(key.to_user_string() for key in definition.keys)
             missing = ", ".join(key.to_user_string() for key in unknown)

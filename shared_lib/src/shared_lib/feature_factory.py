@@ -193,7 +193,8 @@ def _carrying_partition_column(
         result = compute(*args, **inputs)
         if keys is None:
             return result
-        other = keys.lazy() if isinstance(result, pl.LazyFrame) else keys
-        return result.join(other, on=entity_key, how="left")
+        if isinstance(result, pl.LazyFrame):
+            return result.join(keys.lazy(), on=entity_key, how="left")
+        return result.join(keys, on=entity_key, how="left")
 
     return with_partition_column

@@ -6,6 +6,7 @@ pass that evaluates its checks (see :mod:`shared_lib.checks`).
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 from dagster import MetadataValue, TableColumn, TableSchema
@@ -13,7 +14,7 @@ from dagster import MetadataValue, TableColumn, TableSchema
 PREVIEW_ROWS = 5
 
 
-def table_schema(schema: Mapping[str, pl.DataType | type[pl.DataType]]) -> TableSchema:
+def table_schema(schema: Mapping[str, Any]) -> TableSchema:
     """A Dagster ``TableSchema`` from a Polars schema (column name to dtype)."""
     return TableSchema(
         columns=[TableColumn(name=name, type=str(dtype)) for name, dtype in schema.items()]

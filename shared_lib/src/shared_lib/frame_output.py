@@ -138,7 +138,7 @@ class AssetStep:
             frame, self.checks, extra=[pl.len().alias("rows")] if is_lazy else []
         )
         schema = frame.collect_schema()
-        row_count = int(stats["rows"]) if is_lazy else frame.height  # type: ignore[call-overload]
+        row_count = int(str(stats["rows"])) if isinstance(frame, pl.LazyFrame) else frame.height
         preview = frame.head(PREVIEW_ROWS)
         metadata: dict[str, Any] = frame_metadata(
             schema, row_count, preview.collect() if isinstance(preview, pl.LazyFrame) else preview

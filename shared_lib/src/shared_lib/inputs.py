@@ -45,7 +45,7 @@ def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedI
     if isinstance(value, str):
         return ResolvedInput(AssetIn(key=AssetKey.from_user_string(value)))
     if isinstance(value, Sequence) and value and all(isinstance(part, str) for part in value):
-        return ResolvedInput(AssetIn(key=AssetKey(list(value))))
+        return ResolvedInput(AssetIn(key=AssetKey([str(part) for part in value])))
     raise AssetDefinitionError(
         f"Asset {asset}: input {parameter!r} is {value!r} ({type(value).__name__}), which names no "
         "asset. Pass an AssetsDefinition, AssetSpec, AssetContract, AssetKey, AssetIn, a key "
@@ -74,10 +74,15 @@ def shared_partitions(
     for other in partitioned[1:]:
         if other.partitions_def != first.partitions_def:
             raise AssetDefinitionError(
-                f"Asset {asset}: its inputs {first.asset_in.key.to_user_string()} and "
-                f"{other.asset_in.key.to_user_string()} are partitioned differently "
+                f"Asset {asset}: its inputs {_label(first)} and {_label(other)} are partitioned "
+                "differently "
                 f"({first.partitions_def} vs {other.partitions_def}), so no partitioning can be "
                 "inherited. Pass partitions_def= explicitly (None reads every partition of both), "
                 "with an AssetIn partition_mapping for an input partitioned differently."
             )
     return first.partitions_def
+
+
+def _label(resolved: ResolvedInput) -> str:
+    key = resolved.asset_in.key
+    return key.to_user_string() if key is not None else "an input"

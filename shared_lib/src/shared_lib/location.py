@@ -60,10 +60,11 @@ def with_platform_policies(
     ['io_manager']
     """
     require_writable_data_dir()
-    assets = with_read_contracts(list(defs.assets or []))
+    declared = list(defs.assets or [])
+    assets = with_read_contracts(declared)
     require_unique_keys(assets)
     require_known_dependencies(assets)
-    defs = Definitions.merge(Definitions(assets=assets[len(defs.assets or []) :]), defs)
+    defs = Definitions.merge(Definitions(assets=assets[len(declared) :]), defs)
     platform = Definitions(
         resources={"io_manager": default_io_manager()},
         executor=executor,

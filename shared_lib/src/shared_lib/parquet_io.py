@@ -68,10 +68,10 @@ class PolarsParquetIOManager(ConfigurableIOManager):
                 "polars DataFrame or LazyFrame outputs. Return a frame, or give the asset another "
                 "io_manager_key."
             )
-        keys = sorted(context.asset_partition_keys) if context.has_asset_partitions else [None]
+        keys = sorted(context.asset_partition_keys) if context.has_asset_partitions else []
         column = context.definition_metadata.get(PARTITION_EXPR)
-        if len(keys) == 1 and column is None:
-            path = self._path(context.asset_key.path, keys[0])
+        if len(keys) <= 1 and (column is None or not keys):
+            path = self._path(context.asset_key.path, keys[0] if keys else None)
             write_atomically(
                 path, obj.sink_parquet if isinstance(obj, pl.LazyFrame) else obj.write_parquet
             )
@@ -115,7 +115,7 @@ def _wants_lazy(context: InputContext) -> bool:
 
 
 def split_by_partition(
-    label: str, frame: Frame, column: str | None, keys: Sequence[str | None]
+    label: str, frame: Frame, column: str | None, keys: Sequence[str]
 ) -> dict[str, pl.DataFrame]:
     """One slice per partition key, by the value of ``column``; every row must belong to a key.
 

@@ -149,7 +149,8 @@ class SqlAssetComponent(dg.Component, dg.Resolvable, dg.Model):
         upstreams = {name: resolve_reference(ref) for name, ref in self.inputs.items()}
         checks = parse_checks(self.checks)
         output_columns = _validate_query(label, self.sql, upstreams, checks)
-        metadata = {"sql": dg.MetadataValue.md(f"```sql\n{self.sql.strip()}\n```")}
+        sql_markdown = dg.MetadataValue.md(f"```sql\n{self.sql.strip()}\n```")
+        metadata: dict[str, Any] = {"sql": sql_markdown}
         partition_column = _partition_column(upstreams)
         if partition_column and (output_columns is None or partition_column in output_columns):
             metadata[PARTITION_EXPR] = partition_column
