@@ -106,7 +106,8 @@ def test_a_wrong_data_directory_is_a_clear_error_at_start(stack: Stack) -> None:
         stack,
         stack.image("location-features"),
         {"PLATFORM_DATA_DIR": "/srv/no-such-volume"},
-        "python", "-c", "import location_features.definitions",
+        # What the code server does at start: load the location's definitions.
+        "python", "-c", "from location_features.definitions import defs; defs()",
     )  # fmt: skip
 
     assert result.returncode != 0
