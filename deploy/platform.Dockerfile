@@ -20,7 +20,9 @@ COPY requirements/platform.txt /opt/platform/requirements.txt
 RUN pip install --require-hashes --no-deps -r /opt/platform/requirements.txt
 
 COPY deploy/with-docker-socket.sh /usr/local/bin/with-docker-socket
-COPY --chown=dagster:dagster dagster.yaml workspace.yaml /opt/dagster/home/
+# workspace.yaml is mounted by compose (generated from the locations): a new location
+# restarts the webserver and daemon but rebuilds nothing here.
+COPY --chown=dagster:dagster dagster.yaml /opt/dagster/home/
 
 USER dagster
 WORKDIR /opt/dagster/home

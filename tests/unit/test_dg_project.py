@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from dagster import Definitions
 
-from location_core.definitions import defs as load_core_defs
-from location_features.definitions import defs as load_features_defs
+from shared_lib.workspace.boundaries import load_definitions
+from shared_lib.workspace.locations import discover_locations
 
 ROOT = Path(__file__).resolve().parents[2]
 DG = Path(sys.executable).parent / "dg"
-LOCATIONS = {"location_core": load_core_defs, "location_features": load_features_defs}
+LOCATIONS = {location.name: location for location in discover_locations(ROOT)}
 
 
 SHARED_COMPONENTS = {
@@ -53,7 +53,7 @@ def test_dg_list_defs_lists_the_locations_assets(location: str) -> None:
 
     assets = json.loads(result.stdout)["assets"]
     listed = {asset["asset_key"] for asset in assets if asset["is_executable"]}
-    defs: Definitions = LOCATIONS[location]()
+    defs: Definitions = load_definitions(LOCATIONS[location])
     graph = defs.resolve_asset_graph()
     assert listed == {key.to_user_string() for key in graph.materializable_asset_keys}
 
@@ -86,3 +86,37 @@ def test_dg_scaffold_defs_writes_a_defs_yaml_that_loads_for_each_component(
     checked = dg(copy, "check", "defs", **source)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "All definitions loaded successfully" in checked.stdout
+
+
+def repository_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The repository's files in ``tmp_path``, each location on this environment, and the
+    environment that makes dg load the copy's code rather than the installed one."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    copy = tmp_path / "repo"
+    for name in listed:
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    sources = [str(copy / "shared_lib" / "src")]
+    for location in LOCATIONS:
+        (copy / location / ".venv").symlink_to(Path(sys.executable).parents[1])
+        sources.append(str(copy / location / "src"))
+    return copy, {"PYTHONPATH": os.pathsep.join(sources), "DAGSTER_HOME": str(tmp_path)}
+
+
+def test_dg_check_defs_from_the_root_checks_every_location(tmp_path: Path) -> None:
+    copy, env = repository_copy(tmp_path)
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    assert dg(copy, "check", "defs", **env).returncode == 0
+
+    for location in LOCATIONS:
+        defs = copy / location / "src" / location / "defs" / "injected_by_test.py"
+        defs.write_text(f"raise RuntimeError('injected into {location}')\n")
+    result = dg(copy, "check", "defs", **env)
+
+    assert result.returncode != 0
+    for location in LOCATIONS:
+        assert f"injected into {location}" in result.stdout + result.stderr

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_lib.workspace.locations import discover_locations
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCKS = sorted((ROOT / "requirements").glob("*.txt"))
 INDEX_OPTION = re.compile(
@@ -27,12 +29,9 @@ def tracked_files() -> list[str]:
 
 
 def test_there_is_a_lock_per_deployable_unit() -> None:
-    assert {lock.stem for lock in LOCKS} == {
-        "location_core",
-        "location_features",
-        "platform",
-        "dev",
-    }
+    locations = {location.name for location in discover_locations(ROOT)}
+
+    assert {lock.stem for lock in LOCKS} == {*locations, "platform", "build", "dev"}
 
 
 @pytest.mark.parametrize("lock", LOCKS, ids=[lock.name for lock in LOCKS])

@@ -1,4 +1,4 @@
-"""Entry point of the features code location: ``defs/`` with the platform's policies."""
+"""Entry point of this code location: ``defs/`` with the platform's policies."""
 
 from pathlib import Path
 

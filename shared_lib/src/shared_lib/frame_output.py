@@ -76,8 +76,11 @@ class AssetStep:
         return self.context.partition_keys
 
     def before(self, inputs: Mapping[str, Any]) -> None:
-        """Fail before any work when an upstream frame breaks its contract; log the inputs."""
-        for name, checks in self.input_checks.items():
+        """Fail before any work when an upstream frame breaks its contract; log the inputs.
+
+        Only in a run: called directly, the inputs are what the caller (a unit test) chose.
+        """
+        for name, checks in self.input_checks.items() if self.context is not None else ():
             frame = inputs.get(name)
             if isinstance(frame, pl.DataFrame | pl.LazyFrame):
                 problems = blocking_problems(evaluate_checks(frame, checks)[0])
