@@ -5,11 +5,16 @@ The stack gets its own project name, network, volumes, images and UI port, so it
 developer's own `docker compose up`; it is built and brought up from a clean state once, and
 always torn down (`down -v`). Without a reachable registry the stand-in base images are built
 first (scripts/build-base-images) and selected with deploy/airgapped.env, as CI does.
+
+The stack is built from a copy of the repository in which `scripts/new-location` has added one
+more team (SCAFFOLDED_TEAM), exactly as a team engineer would: so the end-to-end tests cover a
+freshly scaffolded location beside core and features, in the one stack.
 """
 
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,10 +32,14 @@ from tests.support.stack import (
     ARTIFACTS,
     ROOT,
     Stack,
+    copy_repository,
     docker_engine_problem,
     free_port,
     registry_reachable,
 )
+
+SCAFFOLDED_TEAM = "newteam"
+"""The team scripts/new-location adds to the copy of the repository the stack is built from."""
 
 
 @pytest.fixture
@@ -67,17 +76,24 @@ FINISHED_STACK = pytest.StashKey[Stack]()
 
 
 @pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
     problem = docker_engine_problem()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(problem)
         pytest.skip(problem)
+    root = copy_repository(tmp_path_factory.mktemp("platform") / "repo")
+    started = time.monotonic()
+    subprocess.run([str(root / "scripts" / "new-location"), SCAFFOLDED_TEAM], cwd=root, check=True)
+    scaffolded_in = time.monotonic() - started
     env_files: list[str] = []
     if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
         subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
         env_files = ["deploy/airgapped.env"]
     stack = Stack(
+        root=root,
         name="dagster-platform-e2e",
         ui_port=free_port(),
         env_files=env_files,
@@ -87,6 +103,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
             "DAGSTER_AUTH_PROXY_PORT": str(free_port()),
         },
     )
+    stack.timings["scripts/new-location"] = scaffolded_in
     stack.compose("down", "--volumes", "--remove-orphans")
     try:
         stack.timed("build images", "build")

@@ -18,6 +18,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from shared_lib.workspace.boundaries import duplicate_keys
+from shared_lib.workspace.locations import discover_locations
+from tests.conftest import SCAFFOLDED_TEAM
 from tests.support.stack import ARTIFACTS, Stack
 
 pytestmark = pytest.mark.e2e
@@ -113,10 +116,25 @@ def test_every_service_is_healthy(stack: Stack) -> None:
         assert services[name]["Health"] == "healthy", services[name]
 
 
-def test_both_code_locations_are_loaded(stack: Stack) -> None:
-    assert set(stack.locations()) == {"location_core", "location_features"}
-    assert stack.location_is_loaded("location_core")
-    assert stack.location_is_loaded("location_features")
+def test_every_code_location_is_loaded(stack: Stack) -> None:
+    locations = {location.name for location in discover_locations(stack.root)}
+
+    assert locations == {"location_core", "location_features", f"location_{SCAFFOLDED_TEAM}"}
+    assert set(stack.locations()) == locations
+    for location in locations:
+        assert stack.location_is_loaded(location), location
+
+
+def test_no_asset_key_is_materialized_by_two_deployed_locations(stack: Stack) -> None:
+    nodes = stack.graphql(ASSET_GRAPH)["assetNodes"]
+    materialized: dict[str, list[tuple[str, str | None]]] = {}
+    for node in nodes:
+        if node["isMaterializable"]:
+            location = node["repository"]["location"]["name"]
+            materialized.setdefault(location, []).append(("/".join(node["assetKey"]["path"]), None))
+
+    assert len(materialized) == 3
+    assert duplicate_keys(materialized) == []
 
 
 def test_the_asset_graph_has_edges_from_core_into_features(stack: Stack) -> None:
@@ -202,6 +220,25 @@ def test_features_read_the_data_core_wrote(stack: Stack, first_runs: FirstRuns) 
             path = f"features/special/{feature}/{program}.parquet"
             assert stored_rows(stack, "location-features", path) == rows
     assert stored_rows(stack, "location-features", "features/churn_risk.parquet") == users
+
+
+def test_a_scaffolded_location_runs_in_its_own_image_reading_cores_data(
+    stack: Stack, first_runs: FirstRuns
+) -> None:
+    location, service = f"location_{SCAFFOLDED_TEAM}", f"location-{SCAFFOLDED_TEAM}"
+    users = row_counts(stack, ["users"])[(first_runs.core["runId"], None)]
+
+    run = timed_run(stack, "scaffolded location", stack.launch(location))
+
+    assert run["status"] == "SUCCESS"
+    assert run["tags"]["dagster/image"] == stack.image(service)
+    materialized = {"/".join(m["assetKey"]["path"]) for m in run["assetMaterializations"]}
+    assert materialized == {
+        f"{SCAFFOLDED_TEAM}/engaged_users",
+        f"{SCAFFOLDED_TEAM}/users_by_country",
+    }
+    engaged = stored_rows(stack, service, f"{SCAFFOLDED_TEAM}/engaged_users.parquet")
+    assert 0 < engaged < users  # some of the users core wrote, read through the contract
 
 
 def test_features_refresh_by_themselves_when_core_changes(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stack import ROOT, Stack, docker, wait_until
+from tests.support.stack import Stack, docker, wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -119,22 +119,18 @@ def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
     stack: Stack, tmp_path: Path
 ) -> None:
     context = tmp_path / "context"
-    for part in ("requirements", "shared_lib", "location_features"):
-        shutil.copytree(ROOT / part, context / part, ignore=shutil.ignore_patterns("__pycache__"))
-    defs = (
-        context
-        / "location_features"
-        / "src"
-        / "location_features"
-        / "defs"
-        / "user_feature_assets.py"
-    )
+    for part in ("requirements", "shared_lib", "location_features", "deploy"):
+        source = stack.root / part
+        shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
+    defs = context / "location_features" / "src" / "location_features" / "defs"
+    defs = defs / "user_feature_assets.py"
     defs.write_text(defs.read_text() + BROKEN_DEFINITIONS)
     python_image = stack.build_arg("location-features", "PYTHON_IMAGE")
     image = stack.image("location-features")
     docker(
-        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}", "-t", image,
-        "-f", str(context / "location_features" / "Dockerfile"), str(context),
+        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}",
+        "--build-arg", "LOCATION=location_features", "-t", image,
+        "-f", str(context / "deploy" / "location.Dockerfile"), str(context),
     )  # fmt: skip
     core_before = stack.container("location-core")
     try:

@@ -125,6 +125,8 @@ class Stack:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     compose_files: Sequence[str] = ("docker-compose.yml",)
+    root: Path = ROOT
+    """The repository the stack is built from (a copy with a scaffolded location, in the tests)."""
 
     @property
     def url(self) -> str:
@@ -145,7 +147,12 @@ class Stack:
         files += [arg for compose_file in self.compose_files for arg in ("--file", compose_file)]
         command = ["docker", "compose", *files, *args]
         result = subprocess.run(
-            command, cwd=ROOT, env=self.environment, capture_output=True, text=True, timeout=timeout
+            command,
+            cwd=self.root,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
@@ -267,3 +274,17 @@ class Stack:
                 f"run {run_id} still {run['status']} after {timeout}s"
             )
             time.sleep(1)
+
+
+def copy_repository(destination: Path) -> Path:
+    """The repository's files (tracked, and new ones not ignored) copied to ``destination``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
