@@ -172,3 +172,106 @@ def load_error(stack: Stack, location: str) -> str | None:
     if error.get("__typename") != "PythonError":
         return None
     return "\n".join([error["message"], *(cause["message"] for cause in error["causes"])])
+
+
+REDEPLOYED_ASSET = """
+
+# Injected by the test: the team's change that gets redeployed.
+from dagster import AutomationCondition as _Eager
+from shared_lib import USERS as _USERS_CONTRACT, standard_asset as _standard_asset
+
+
+@_standard_asset(
+    key=["features", "redeploy_probe"],
+    ins={"users": _USERS_CONTRACT},
+    automation_condition=_Eager.eager(),
+    group_name="features",
+)
+def redeploy_probe(users):
+    return users.select("user_id")
+"""
+LOCATION_ASSETS = """
+query Assets($selector: RepositorySelector!) {
+  repositoryOrError(repositorySelector: $selector) {
+    ... on Repository { assetNodes { assetKey { path } } }
+  }
+}
+"""
+LONG_CORE_RUN = {"ops": {"user_history": {"config": {"n_users": 400_000}}}}
+
+
+def build_location_image(stack: Stack, context: Path, location: str) -> None:
+    """Build ``location``'s image from ``context`` (a changed copy) under the stack's tag."""
+    python_image = stack.build_arg(location.replace("_", "-"), "PYTHON_IMAGE")
+    docker(
+        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}",
+        "--build-arg", f"LOCATION={location}", "-t", stack.image(location.replace("_", "-")),
+        "-f", str(context / "deploy" / "location.Dockerfile"), str(context),
+    )  # fmt: skip
+
+
+def serves_asset(stack: Stack, location: str, path: list[str]) -> bool:
+    selector = {"repositoryLocationName": location, "repositoryName": "__repository__"}
+    repository = stack.graphql(LOCATION_ASSETS, {"selector": selector})["repositoryOrError"]
+    return path in [node["assetKey"]["path"] for node in repository.get("assetNodes", [])]
+
+
+def test_redeploying_a_location_under_load_finishes_the_others_runs_and_keeps_automating(
+    stack: Stack, tmp_path: Path
+) -> None:
+    context = tmp_path / "context"
+    for part in ("requirements", "shared_lib", "location_features", "deploy"):
+        source = stack.root / part
+        shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
+    defs = context / "location_features" / "src" / "location_features" / "defs"
+    (defs / "redeploy_probe.py").write_text(REDEPLOYED_ASSET)
+    build_location_image(stack, context, "location_features")
+    probe = ["features", "redeploy_probe"]
+    assert not serves_asset(stack, "location_features", probe)
+
+    in_flight = [
+        stack.launch("location_core", assets=[["user_history"]], run_config=LONG_CORE_RUN)
+        for _ in range(3)
+    ]
+    redeployed = time.time()
+    try:
+        stack.compose("up", "--detach", "--no-build", "--wait", "location-features")
+        wait_until(
+            lambda: serves_asset(stack, "location_features", probe),
+            120,
+            "the UI serving the redeployed code without a Reload",
+        )
+        stack.timings["redeploy under load -> new code served"] = time.time() - redeployed
+        assert [stack.wait_for_run(run)["status"] for run in in_flight] == ["SUCCESS"] * 3
+
+        # Declarative automation keeps firing for the redeployed location (dagster#33656).
+        changed = time.time()
+        core = stack.wait_for_run(stack.launch("location_core", assets=[["users"]]))
+        assert core["status"] == "SUCCESS"
+        automated = wait_until(
+            lambda: automated_run_materializing(stack, probe, after=changed),
+            240,
+            "automation materializing the redeployed asset after core changed",
+            every=3,
+        )
+        assert automated["status"] == "SUCCESS"
+        stack.timings["redeploy under load -> automation fires"] = time.time() - changed
+    finally:
+        stack.compose("up", "--detach", "--build", "--wait", "location-features")
+    wait_until(
+        lambda: not serves_asset(stack, "location_features", probe), 120, "the original code"
+    )
+
+
+def automated_run_materializing(stack: Stack, path: list[str], after: float) -> dict | None:
+    for run in stack.runs():
+        tags = {tag["key"]: tag["value"] for tag in run["tags"]}
+        keys = [m["assetKey"]["path"] for m in run["assetMaterializations"]]
+        if (
+            run["creationTime"] > after
+            and tags.get("dagster/from_automation_condition") == "true"
+            and run["status"] in ("SUCCESS", "FAILURE")
+            and path in keys + ([path] if run["status"] == "FAILURE" else [])
+        ):
+            return run
+    return None
