@@ -15,6 +15,11 @@ function is annotated to return a Polars frame (and neither ``kinds`` nor ``comp
 given); a frame the function produces gets metadata, logs and the ``checks``; with ``checks``,
 a return annotation such as ``-> pl.DataFrame`` is accepted (``@asset`` rejects it beside
 check outputs) and types the value, and a direct call returns a ``MaterializeResult``.
+
+One known difference is not additive: ``dagster.with_source_code_references`` reads the file
+of the function it is given, so for a ``standard_asset`` it names this module (with the line
+of the user's function). The platform's own errors name the user's file
+(:func:`shared_lib.definition_guards.asset_source` unwraps the function).
 """
 
 import functools
@@ -45,13 +50,12 @@ ComputeFn = Callable[..., Any]
 
 
 @overload
-def standard_asset(compute_fn: ComputeFn, /) -> AssetsDefinition: ...
+def standard_asset(compute_fn: ComputeFn) -> AssetsDefinition: ...
 
 
 @overload
 def standard_asset(
     compute_fn: None = None,
-    /,
     *,
     ins: Mapping[str, AssetInput] | None = None,
     checks: Sequence[FrameCheck] = (),
@@ -63,7 +67,6 @@ def standard_asset(
 
 def standard_asset(
     compute_fn: ComputeFn | None = None,
-    /,
     *,
     ins: Mapping[str, AssetInput] | None = None,
     checks: Sequence[FrameCheck] = (),
@@ -244,11 +247,9 @@ def _wrap(
             context: AssetExecutionContext | None = AssetExecutionContext.get()
         except DagsterInvariantViolationError:
             context = None
-        # Another asset's step may call this one directly: then it is a direct call too.
-        if (
-            context is not None
-            and getattr(context.op_def.compute_fn, "decorated_fn", None) is wrapper
-        ):
+        # Another asset's step may call this one directly: then it is a direct call too. Run
+        # as a plain op (in a @job or @graph, not as an asset) it has no asset to report on.
+        if context is not None and context.has_assets_def and _runs(context, wrapper):
             return step(context)
         return step(None) if has_platform_checks else None
 

@@ -91,14 +91,15 @@ class AssetStep:
                         "upstream asset and materialize it again.",
                         allow_retries=False,
                     )
-        self._log(f"{self.where}: computing from {_describe_inputs(inputs)}")
+        frames = _describe_inputs(inputs)
+        if frames:
+            self._log(f"{self.where}: computing from {frames}")
         self.started = time.perf_counter()
 
     def result(self, result: Any) -> Any:
         """What a plain (or async) function's return value becomes."""
         frame = frame_of(result)
         if frame is None:
-            self._log(f"{self.where}: returned {type(result).__name__} in {self._elapsed()}")
             self.finish()
             return result
         if self.context is None:
@@ -242,4 +243,4 @@ def _describe_inputs(inputs: Mapping[str, Any]) -> str:
         for name, value in inputs.items()
         if isinstance(value, pl.DataFrame | pl.LazyFrame)
     ]
-    return ", ".join(described) or "no upstream frames"
+    return ", ".join(described)

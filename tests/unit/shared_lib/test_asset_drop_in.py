@@ -25,6 +25,7 @@ from dagster import (
     Output,
     asset,
     build_asset_context,
+    job,
     materialize,
 )
 
@@ -333,3 +334,27 @@ def test_standard_asset_adds_the_polars_kind_only_to_functions_returning_polars_
     assert frame.get_asset_spec().kinds == {"polars"}
     assert number.get_asset_spec().kinds == set()
     assert unannotated.get_asset_spec().kinds == set()
+
+
+@DECORATORS
+def test_the_function_may_be_passed_by_keyword(decorate: Decorator) -> None:
+    def keyword() -> int:
+        return 1
+
+    assert isinstance(decorate(compute_fn=keyword), AssetsDefinition)
+
+
+@DECORATORS
+def test_its_op_runs_in_a_job_as_a_plain_op(decorate: Decorator) -> None:
+    @decorate
+    def number() -> int:
+        return 4
+
+    @job
+    def numbers() -> None:
+        number.op()
+
+    result = numbers.execute_in_process()
+
+    assert result.success
+    assert result.output_for_node("number") == 4
