@@ -30,15 +30,16 @@ COPY requirements/build.txt requirements/${LOCATION}.txt /opt/platform/requireme
 RUN pip install --require-hashes --no-deps \
       -r /opt/platform/requirements/build.txt -r /opt/platform/requirements/${LOCATION}.txt
 
-# shared_lib and the location installed as packages (entry points included), not put on a path.
+# shared_lib and the location installed as packages (entry points included), editable: dagster
+# finds the location's project (pyproject.toml, defs/) from its sources, which stay here.
 COPY shared_lib/pyproject.toml /opt/platform/shared_lib/
 COPY shared_lib/src /opt/platform/shared_lib/src
 COPY ${LOCATION}/pyproject.toml /opt/platform/${LOCATION}/
 COPY ${LOCATION}/src /opt/platform/${LOCATION}/src
 # Bytecode compiled at build time: every run container would otherwise compile the sources anew.
-RUN pip install --no-deps --no-build-isolation --no-compile \
-      /opt/platform/shared_lib /opt/platform/${LOCATION} \
- && python -m compileall -q /opt/venv/lib
+RUN pip install --no-deps --no-build-isolation \
+      -e /opt/platform/shared_lib -e /opt/platform/${LOCATION} \
+ && python -m compileall -q /opt/platform
 
 USER dagster
 WORKDIR /opt/dagster/home
