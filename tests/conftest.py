@@ -28,6 +28,8 @@ from tests.support.postgres import (
     missing_binaries,
     server_from_url,
 )
+from tests.support.s3 import URL_ENV as S3_URL_ENV
+from tests.support.s3 import S3Server, local_s3
 from tests.support.stack import (
     ARTIFACTS,
     ROOT,
@@ -70,6 +72,30 @@ def postgres() -> Iterator[PostgresServer]:
         pytest.skip(missing)
     with local_postgres() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server: the one named by PLATFORM_TEST_S3_URL, or a throwaway one."""
+    if os.environ.get(S3_URL_ENV):
+        yield S3Server(os.environ[S3_URL_ENV])
+        return
+    with local_s3(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_data_url(
+    s3_server: S3Server, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> str:
+    """A fresh ``s3://`` prefix to store assets under, with the credentials in the environment."""
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+    s3_server.create_bucket("platform-tests")
+    test = request.node.name.replace("[", "-").rstrip("]")
+    url = f"s3://platform-tests/{test}-{secrets.token_hex(4)}"
+    monkeypatch.setenv(DATA_DIR_ENV, url)
+    return url
 
 
 FINISHED_STACK = pytest.StashKey[Stack]()

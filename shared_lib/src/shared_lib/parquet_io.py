@@ -3,16 +3,11 @@
 Why our own and not dagster-polars: dagster-polars 0.27.12, the newest, cannot load anything on
 polars 2.x (it passes the removed ``rechunk`` argument to ``scan_parquet``), and it writes in
 place, so a step killed mid-write leaves a truncated file where the last good one was. This
-module is small, partition-aware and writes atomically.
+module is small and partition-aware; :mod:`shared_lib.parquet_stores` keeps the files, on a
+local directory or on object storage, and writes atomically.
 """
 
-import os
-import shutil
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from urllib.parse import quote
-from uuid import uuid4
+from collections.abc import Sequence
 
 import polars as pl
 from dagster import (
@@ -25,14 +20,10 @@ from dagster import (
 )
 from pydantic import Field
 
-from shared_lib.storage import DATA_DIR_ENV
+from shared_lib.parquet_stores import parquet_store
+from shared_lib.storage import DATA_DIR_ENV, PARTITION_EXPR
 
 Frame = pl.DataFrame | pl.LazyFrame
-
-#: Asset metadata naming the column that holds the partition key (Dagster's convention for
-#: storage that keeps several partitions of one table). With it, one run can materialize many
-#: partitions of an asset: the frame is split into one file per partition by that column.
-PARTITION_EXPR = "partition_expr"
 
 
 class PolarsParquetIOManager(ConfigurableIOManager):
@@ -58,7 +49,9 @@ class PolarsParquetIOManager(ConfigurableIOManager):
     1
     """
 
-    base_dir: str = Field(description="Directory under which every asset is stored.")
+    base_dir: str = Field(
+        description="Directory, or s3://bucket/prefix URL, under which every asset is stored."
+    )
 
     def handle_output(self, context: OutputContext, obj: Frame) -> None:
         label = context.asset_key.to_user_string()
@@ -68,42 +61,36 @@ class PolarsParquetIOManager(ConfigurableIOManager):
                 "polars DataFrame or LazyFrame outputs. Return a frame, or give the asset another "
                 "io_manager_key."
             )
+        store = parquet_store(self.base_dir)
+        key_path = context.asset_key.path
         keys = sorted(context.asset_partition_keys) if context.has_asset_partitions else []
         column = context.definition_metadata.get(PARTITION_EXPR)
         if len(keys) <= 1 and (column is None or not keys):
-            path = self._path(context.asset_key.path, keys[0] if keys else None)
-            write_atomically(
-                path, obj.sink_parquet if isinstance(obj, pl.LazyFrame) else obj.write_parquet
-            )
+            where = store.location(key_path, keys[0] if keys else None)
+            store.write(where, obj)
         else:
             slices = split_by_partition(label, obj, str(column) if column else None, keys)
             for key, part in slices.items():
-                write_atomically(self._path(context.asset_key.path, key), part.write_parquet)
-            path = self._path(context.asset_key.path, None).with_suffix("")
-        context.add_output_metadata({"path": MetadataValue.path(str(path))})
+                store.write(store.location(key_path, key), part)
+            where = store.folder(key_path)
+        context.add_output_metadata({"path": MetadataValue.path(where)})
 
     def load_input(self, context: InputContext) -> Frame:
         key = context.asset_key
+        store = parquet_store(self.base_dir)
         partition_keys: Sequence[str | None] = (
             sorted(context.asset_partition_keys) if context.has_asset_partitions else [None]
         )
-        paths = [self._path(key.path, partition_key) for partition_key in partition_keys]
-        missing = [str(path) for path in paths if not path.exists()]
+        locations = [store.location(key.path, partition_key) for partition_key in partition_keys]
+        missing = store.missing(locations)
         if missing:
             raise FileNotFoundError(
                 f"Asset {key.to_user_string()} has no stored data at {missing}: materialize it "
                 "(those partitions) first, and check that this code location and the one that "
                 f"wrote it share {DATA_DIR_ENV}={self.base_dir}."
             )
-        frame = pl.scan_parquet(paths)
+        frame = store.scan(locations)
         return frame if _wants_lazy(context) else frame.collect()
-
-    def _path(self, key_path: Sequence[str], partition_key: str | None) -> Path:
-        base = Path(self.base_dir, *key_path)
-        if partition_key is None:
-            return base.with_name(base.name + ".parquet")
-        # Percent-encoding keeps any partition key (a date, a multi-partition's "a|b") a file name.
-        return base / f"{quote(partition_key, safe='')}.parquet"
 
 
 def _wants_lazy(context: InputContext) -> bool:
@@ -142,46 +129,6 @@ def split_by_partition(
             f"run ({sorted(keys)}); nothing was stored. Filter the frame to the run's partitions."
         )
     return {str(key): collected.filter(pl.col(column) == key) for key in keys}
-
-
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write via ``write`` into a private staging directory, fsync, rename over ``path``.
-
-    Why a directory and not just a temporary file: polars' streaming ``sink_parquet`` opens its
-    file in a background task, and when the query fails that task can still create the file
-    *after* the error has reached us (seen under CPU load: ~7 % of failed writes left a stray
-    file behind a plain ``unlink``). Once the staging directory is removed, such a late create
-    fails (``sink_parquet`` does not make directories), so a failed write leaves nothing behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.parent / f".{path.name}.{uuid4().hex}.tmp"
-    staging.mkdir()
-    try:
-        temporary = staging / path.name
-        write(temporary)
-        with temporary.open("rb") as written:
-            os.fsync(written.fileno())
-        temporary.replace(path)
-    finally:
-        _remove_staging(staging)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _remove_staging(staging: Path, attempts: int = 100) -> None:
-    """Remove ``staging`` even while a late writer is still creating its file in it."""
-    for _ in range(attempts):
-        try:
-            shutil.rmtree(staging)
-            return
-        except FileNotFoundError:
-            return
-        except OSError:  # a file appeared between listing and rmdir: list again
-            time.sleep(0.01)
-    shutil.rmtree(staging)
 
 
 def default_io_manager() -> PolarsParquetIOManager:

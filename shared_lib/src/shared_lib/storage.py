@@ -9,9 +9,22 @@ import os
 from pathlib import Path
 from typing import Final
 
-#: Directory under which the Polars IO manager stores every asset as Parquet. In the compose
-#: deployment it is a volume mounted at the same path in code servers and run containers.
+#: Where the Polars IO manager stores every asset as Parquet: a directory (in compose, a volume
+#: mounted at the same path in code servers and run containers) or an ``s3://bucket/prefix``
+#: URL of S3-compatible object storage (then no volume is needed at all).
 DATA_DIR_ENV: Final = "PLATFORM_DATA_DIR"
+
+#: The object-storage settings, as the standard AWS environment variables (so the same values
+#: serve Polars, Dagster's S3 compute logs and any AWS tool): credentials come only from here.
+OBJECT_STORAGE_ENV: Final = {
+    "AWS_ACCESS_KEY_ID": "aws_access_key_id",
+    "AWS_SECRET_ACCESS_KEY": "aws_secret_access_key",
+    "AWS_SESSION_TOKEN": "aws_session_token",
+    "AWS_REGION": "aws_region",
+    "AWS_ENDPOINT_URL": "aws_endpoint_url",
+    "AWS_ALLOW_HTTP": "aws_allow_http",
+}
+OBJECT_STORAGE_SCHEMES: Final = ("s3://",)
 
 #: Asset metadata naming the column that holds the partition key (Dagster's convention for
 #: storage that keeps several partitions of one table). With it, one run can materialize many
@@ -20,17 +33,47 @@ PARTITION_EXPR: Final = "partition_expr"
 
 
 def data_dir() -> str | None:
-    """The configured data directory, or ``None`` when the environment sets none."""
+    """The configured data directory or object-storage URL, or ``None`` when none is set."""
     return os.environ.get(DATA_DIR_ENV) or None
+
+
+def is_object_storage(location: str) -> bool:
+    """Whether ``location`` is an object-storage URL rather than a directory.
+
+    >>> is_object_storage("s3://platform/assets"), is_object_storage("/opt/dagster/data")
+    (True, False)
+    """
+    return location.startswith(OBJECT_STORAGE_SCHEMES)
+
+
+def object_storage_options() -> dict[str, str]:
+    """Polars' ``storage_options`` from the AWS environment variables that are set.
+
+    A region defaults to ``us-east-1`` (S3-compatible servers accept any); plain HTTP is allowed
+    only for an ``http://`` endpoint, as a local test server has.
+    """
+    options = {
+        option: os.environ[name]
+        for name, option in OBJECT_STORAGE_ENV.items()
+        if os.environ.get(name)
+    }
+    options.setdefault("aws_region", "us-east-1")
+    if options.get("aws_endpoint_url", "").startswith("http://"):
+        options.setdefault("aws_allow_http", "true")
+    return options
 
 
 def require_writable_data_dir() -> None:
     """Refuse to load when the configured data directory cannot be written.
 
     Otherwise a wrong path or a missing volume surfaces only when the first run fails; this
-    way the location shows the error in the UI (and its health check fails) at start.
+    way the location shows the error in the UI (and its health check fails) at start. An
+    object-storage URL is checked by the first write (a check at load would cost every code
+    server start a round trip and need write access at import).
     """
     directory = data_dir()
+    if directory and is_object_storage(directory):
+        return
     if directory and not (Path(directory).is_dir() and os.access(directory, os.W_OK | os.X_OK)):
         raise NotADirectoryError(
             f"{DATA_DIR_ENV}={directory} is not a writable directory, so no asset of this "

@@ -20,7 +20,7 @@ from dagster import (
 )
 
 from shared_lib import PolarsParquetIOManager, default_io_manager, standard_asset
-from shared_lib.parquet_io import write_atomically
+from shared_lib.parquet_stores import write_atomically
 from shared_lib.storage import PARTITION_EXPR
 from tests.support.runs import failure_message
 
@@ -264,7 +264,7 @@ def test_a_writer_killed_midway_leaves_the_last_good_file_in_place(tmp_path: Pat
         f"""
         import time
         from pathlib import Path
-        from shared_lib.parquet_io import write_atomically
+        from shared_lib.parquet_stores import write_atomically
 
         def slow_write(path):
             with open(path, "wb") as out:
