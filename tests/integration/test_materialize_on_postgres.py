@@ -1,4 +1,5 @@
-"""Both locations materialize, one run each, on a Dagster instance stored in a real PostgreSQL.
+"""Both locations materialize, one run each, on a Dagster instance stored in a real PostgreSQL,
+with the assets on a local directory and, again, on real S3-compatible object storage.
 
 The instance uses the deployment's own dagster.yaml storage block, and each location runs only
 its own definitions, as its code server will: data crosses locations through storage alone.
@@ -16,6 +17,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatu
 from location_core.definitions import defs as load_core_defs
 from location_features.definitions import defs as load_features_defs
 from shared_lib import SPECIAL_USER_PROGRAMS, logistic_probability
+from shared_lib.parquet_stores import parquet_store
 from tests.support.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +45,17 @@ def instance(
         yield instance
 
 
+@pytest.fixture(params=["local", "s3"])
+def storage(request: pytest.FixtureRequest, data_dir: Path) -> str:
+    """Where the assets go: a local directory, or a prefix on a real S3-compatible server."""
+    return str(data_dir) if request.param == "local" else request.getfixturevalue("s3_data_url")
+
+
+def stored(base: str, *key: str, partition: str | None = None) -> pl.DataFrame:
+    store = parquet_store(base)
+    return store.scan([store.location(list(key), partition)]).collect()
+
+
 def run_location(defs: Definitions, instance: DagsterInstance, run_config: dict | None = None):
     job = defs.resolve_implicit_global_asset_job_def()
     return job.execute_in_process(instance=instance, tags=ALL_PROGRAMS, run_config=run_config)
@@ -59,7 +72,7 @@ def row_counts(instance: DagsterInstance, run_id: str) -> dict[tuple[str, str | 
 
 
 def test_core_then_features_materialize_and_the_data_flows(
-    instance: DagsterInstance, data_dir: Path, postgres: PostgresServer
+    instance: DagsterInstance, storage: str, postgres: PostgresServer
 ) -> None:
     core_config = {
         "ops": {
@@ -84,9 +97,9 @@ def test_core_then_features_materialize_and_the_data_flows(
             assert feature_counts[(f"features/special/{name}", program)] == N_PER_PROGRAM
 
     # The features location applied core's model to core's users: same numbers as core's scores.
-    users = pl.read_parquet(data_dir / "users.parquet")
-    model = pl.read_parquet(data_dir / "churn_model.parquet")
-    churn_risk = pl.read_parquet(data_dir / "features" / "churn_risk.parquet")
+    users = stored(storage, "users")
+    model = stored(storage, "churn_model")
+    churn_risk = stored(storage, "features", "churn_risk")
     joined = users.join(churn_risk, on="user_id")
     assert joined.height == N_USERS
     assert (joined["churn_risk"] - joined["predicted_churn_proba"]).abs().max() < 1e-12
@@ -97,13 +110,13 @@ def test_core_then_features_materialize_and_the_data_flows(
         .item()
         < 1e-12
     )
-    band = pl.read_parquet(data_dir / "churn_0p9_to_1p0" / "users.parquet")
+    band = stored(storage, "churn_0p9_to_1p0", "users")
     assert band.height == users.filter(pl.col("predicted_churn_proba") > 0.9).height
-    special_b = pl.read_parquet(data_dir / "features" / "special" / "churn_risk" / "B.parquet")
+    special_b = stored(storage, "features", "special", "churn_risk", partition="B")
     assert special_b["program"].unique().to_list() == ["B"]
 
     # Through the YAML components: core's bands (above) and the features' SQL report.
-    report = pl.read_parquet(data_dir / "reports" / "segment_churn.parquet")
+    report = stored(storage, "reports", "segment_churn")
     expected = (
         users.group_by("segment")
         .agg(users=pl.len(), avg_churn_proba=pl.col("predicted_churn_proba").mean())
