@@ -142,6 +142,51 @@ def stack(
         request.config.stash[FINISHED_STACK] = stack
 
 
+@pytest.fixture(scope="session")
+def object_storage_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """The stack in its object-storage mode, selected as a user would: deploy/object-storage.env."""
+    problem = docker_engine_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    env_files: list[str] = []
+    if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
+        subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
+        env_files = ["deploy/airgapped.env"]
+    stack = Stack(
+        name="dagster-platform-s3",
+        ui_port=free_port(),
+        env_files=[*env_files, "deploy/object-storage.env"],
+        settings={
+            "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
+            "OBJECT_STORAGE_SECRET_KEY": secrets.token_urlsafe(16),
+        },
+    )
+    stack.compose("down", "--volumes", "--remove-orphans")
+    try:
+        stack.timed("object storage: build images", "build")
+        stack.timed(
+            "object storage: up to healthy", "up", "--detach", "--wait", "--wait-timeout", "300"
+        )
+        yield stack
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        logs = stack.compose("logs", "--no-color", "--timestamps")
+        (ARTIFACTS / "compose-object-storage.log").write_text(logs)
+        stack.compose("down", "--volumes", "--remove-orphans")
+        finished = request.config.stash.get(FINISHED_STACK, None)
+        if finished is not None:
+            finished.timings.update(stack.timings)
+        else:
+            request.config.stash[FINISHED_STACK] = stack
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The object-storage stack's tests last, once the main stack's are done with it."""
+    items.sort(key=lambda item: "object_storage_stack" in getattr(item, "fixturenames", ()))
+
+
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:

@@ -124,7 +124,8 @@ class Stack:
     settings: Mapping[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    compose_files: Sequence[str] = ("docker-compose.yml",)
+    compose_files: Sequence[str] = ()
+    """Explicit compose files; by default compose's own choice (``COMPOSE_FILE`` in an env file)."""
     root: Path = ROOT
     """The repository the stack is built from (a copy with a scaffolded location, in the tests)."""
 

@@ -31,7 +31,13 @@ def tracked_files() -> list[str]:
 def test_there_is_a_lock_per_deployable_unit() -> None:
     locations = {location.name for location in discover_locations(ROOT)}
 
-    assert {lock.stem for lock in LOCKS} == {*locations, "platform", "build", "dev"}
+    assert {lock.stem for lock in LOCKS} == {
+        *locations,
+        "platform",
+        "build",
+        "object_storage",
+        "dev",
+    }
 
 
 @pytest.mark.parametrize("lock", LOCKS, ids=[lock.name for lock in LOCKS])

@@ -7,13 +7,20 @@
   (mounted into their containers, so a new location rebuilds no platform image);
 * the marked blocks of ``docker-compose.yml``: one code-server service per location, and the
   list of locations that makes compose restart the webserver and daemon when it changes;
-* ``dg.toml``: the repository root as a ``dg`` workspace of every location.
+* ``dg.toml``: the repository root as a ``dg`` workspace of every location;
+* the object-storage mode (``deploy/object-storage.env`` selects it): the compose override
+  ``deploy/compose.object-storage.yaml`` (an S3 server, every location and its runs on it, no
+  data volume) and ``deploy/dagster.object-storage.yaml`` (``dagster.yaml`` with step logs on
+  the same store).
 """
 
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from shared_lib.workspace.locations import Location, discover_locations, repository_root
 
@@ -71,6 +78,133 @@ def compose_code_servers(locations: Sequence[Location]) -> str:
     )
 
 
+OBJECT_STORAGE_ENV = {
+    "PLATFORM_DATA_DIR": "s3://${OBJECT_STORAGE_BUCKET:-platform}/assets",
+    "AWS_ENDPOINT_URL": "${OBJECT_STORAGE_ENDPOINT:-http://object-storage:8333}",
+    "AWS_ACCESS_KEY_ID": "${OBJECT_STORAGE_ACCESS_KEY:-platform}",
+    "AWS_SECRET_ACCESS_KEY": "${OBJECT_STORAGE_SECRET_KEY:-platform-secret}",
+    "AWS_REGION": "${OBJECT_STORAGE_REGION:-us-east-1}",
+    "OBJECT_STORAGE_BUCKET_NAME": "${OBJECT_STORAGE_BUCKET:-platform}",
+}
+"""What every Dagster process and run reads in object-storage mode (values from .env)."""
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def object_storage_compose(locations: Sequence[Location]) -> str:
+    """The compose override of the object-storage mode: an S3 server, and no data volume."""
+    run_context = (
+        '{"docker": {"networks": ["${PLATFORM_NAME:-dagster-platform}"], '
+        '"container_kwargs": {"volumes": []}}}'
+    )
+    instance = "./deploy/dagster.object-storage.yaml:/opt/dagster/home/dagster.yaml:ro"
+    platform_service: dict[str, Any] = {
+        "environment": OBJECT_STORAGE_ENV,
+        "volumes": [instance],
+        "depends_on": {"object-storage-bucket": {"condition": "service_completed_successfully"}},
+    }
+    services: dict[str, Any] = {
+        "object-storage": {
+            "image": "${PLATFORM_NAME:-dagster-platform}/seaweedfs:${PLATFORM_TAG:-local}",
+            "build": {
+                "context": ".",
+                "dockerfile": "deploy/seaweedfs.Dockerfile",
+                "args": {"PYTHON_IMAGE": "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"},
+            },
+            "security_opt": ["no-new-privileges:true"],
+            "networks": ["platform"],
+            "restart": "unless-stopped",
+            "volumes": ["object-storage:/data"],
+            "healthcheck": {
+                "test": [
+                    "CMD",
+                    "python",
+                    "-c",
+                    "import urllib.request as u; "
+                    "u.urlopen('http://127.0.0.1:8333/status', timeout=5)",
+                ],
+                "interval": "5s",
+                "timeout": "5s",
+                "start_period": "30s",
+                "retries": 12,
+            },
+        },
+        # Creates the bucket once the server answers (an S3 PUT on the bucket; idempotent).
+        "object-storage-bucket": {
+            "image": "${PLATFORM_NAME:-dagster-platform}/seaweedfs:${PLATFORM_TAG:-local}",
+            "pull_policy": "never",
+            "networks": ["platform"],
+            "restart": "no",
+            "command": [
+                "python",
+                "-c",
+                "import urllib.request as u; u.urlopen(u.Request("
+                "'http://object-storage:8333/${OBJECT_STORAGE_BUCKET:-platform}', "
+                "method='PUT'), timeout=30)",
+            ],
+            "depends_on": {"object-storage": {"condition": "service_healthy"}},
+        },
+        "webserver": platform_service,
+        "daemon": platform_service,
+        "webserver-readonly": platform_service,
+    }
+    for location in locations:
+        services[location.service] = {
+            "volumes": "!reset []",
+            "environment": {**OBJECT_STORAGE_ENV, "DAGSTER_CONTAINER_CONTEXT": run_context},
+            "depends_on": {
+                "object-storage-bucket": {"condition": "service_completed_successfully"}
+            },
+        }
+    document = {
+        "services": services,
+        "volumes": {
+            "object-storage": {"name": "${PLATFORM_NAME:-dagster-platform}-object-storage"}
+        },
+    }
+    text = yaml.dump(document, Dumper=_NoAliases, sort_keys=False, width=100)
+    # A YAML tag compose understands (drop the code servers' data volume), which a dump quotes.
+    text = text.replace("'!reset []'", "!reset []")
+    return (
+        f"# The object-storage mode ({HEADER}).\n"
+        "# Selected by configuration, not by editing files:\n"
+        "#   docker compose --env-file deploy/object-storage.env up -d --build --wait\n"
+        "# Every location and every run keeps its assets on S3 (an in-stack SeaweedFS by default;\n"
+        "# OBJECT_STORAGE_* in .env point elsewhere); runs get no data volume; step logs go to\n"
+        "# the same store (deploy/dagster.object-storage.yaml).\n" + text
+    )
+
+
+def object_storage_instance(dagster_yaml: str) -> str:
+    """``dagster.yaml`` with step logs on the object store and the storage settings for runs."""
+    config = yaml.safe_load(dagster_yaml)
+    config["compute_logs"] = {
+        "module": "dagster_aws.s3.compute_log_manager",
+        "class": "S3ComputeLogManager",
+        "config": {
+            "bucket": {"env": "OBJECT_STORAGE_BUCKET_NAME"},
+            "prefix": "compute-logs",
+            "endpoint_url": {"env": "AWS_ENDPOINT_URL"},
+            "region": {"env": "AWS_REGION"},
+            "local_dir": "/tmp/dagster-compute-logs",
+            "upload_interval": 5,
+        },
+    }
+    env_vars = config["run_launcher"]["config"]["env_vars"]
+    config["run_launcher"]["config"]["env_vars"] = [
+        *env_vars,
+        *[name for name in OBJECT_STORAGE_ENV if name not in env_vars],
+    ]
+    return (
+        f"# dagster.yaml in the object-storage mode ({HEADER}, from dagster.yaml):\n"
+        "# step logs on the object store; its settings passed on to every run.\n"
+        + yaml.safe_dump(config, sort_keys=False, width=100)
+    )
+
+
 COMPOSE_BLOCKS: dict[str, Callable[[Sequence[Location]], str]] = {
     "locations": compose_locations_list,
     "code servers": compose_code_servers,
@@ -100,6 +234,10 @@ def generated_files(root: Path) -> dict[Path, str]:
         root / "workspace.yaml": workspace_yaml(locations),
         root / "dg.toml": dg_toml(locations),
         compose_path: compose,
+        root / "deploy" / "compose.object-storage.yaml": object_storage_compose(locations),
+        root / "deploy" / "dagster.object-storage.yaml": object_storage_instance(
+            (root / "dagster.yaml").read_text()
+        ),
     }
 
 

@@ -1,0 +1,117 @@
+"""The object-storage mode (`--env-file deploy/object-storage.env`): no data volume anywhere.
+
+Assets live on S3 (SeaweedFS in the stack), step logs too; the cross-location path (a core run,
+a features run reading it, the automation refreshing features when core changes) works on it.
+"""
+
+import json
+import time
+
+import pytest
+
+from tests.e2e.test_deployment import (
+    CAPTURED_LOGS,
+    LOG_CONTENT,
+    REFRESHED_BY_USERS,
+    latest_materialization,
+    refreshed_since,
+    timed_run,
+)
+from tests.support.stack import Stack, docker
+
+pytestmark = pytest.mark.e2e
+
+SMALL_CORE = {"ops": {"user_history": {"config": {"n_users": 2_000}}}}
+FEATURES = [
+    ["features", name]
+    for name in (
+        "tenure_years",
+        "engagement",
+        "spend_profile",
+        "churn_risk",
+        "revenue_at_risk",
+        "customer_value",
+        "retention_priority",
+    )
+]
+READ_USERS = (
+    "import polars as pl; print(pl.read_parquet('s3://platform/assets/users.parquet').height)"
+)
+
+
+@pytest.fixture(scope="module")
+def cross_location_runs(object_storage_stack: Stack) -> dict[str, dict]:
+    stack = object_storage_stack
+    core = timed_run(
+        stack,
+        "object storage: core",
+        stack.launch(
+            "location_core",
+            assets=[["user_history"], ["churn_model"], ["users"]],
+            run_config=SMALL_CORE,
+        ),
+    )
+    features = timed_run(
+        stack,
+        "object storage: features",
+        stack.launch("location_features", assets=FEATURES),
+    )
+    return {"core": core, "features": features}
+
+
+def test_no_service_and_no_run_gets_a_data_volume(
+    object_storage_stack: Stack, cross_location_runs: dict[str, dict]
+) -> None:
+    stack = object_storage_stack
+    volumes = docker("volume", "ls", "--format", "{{.Name}}").split()
+
+    assert f"{stack.name}-data" not in volumes
+    for service in ("location-core", "location-features"):
+        mounts = stack.inspect(stack.container(service))["Mounts"]
+        assert mounts == [], (service, mounts)
+        context = json.loads(
+            stack.exec(service, "sh", "-c", "echo $DAGSTER_CONTAINER_CONTEXT").strip()
+        )
+        assert context["docker"]["container_kwargs"]["volumes"] == []
+
+
+def test_core_then_features_run_on_object_storage(
+    object_storage_stack: Stack, cross_location_runs: dict[str, dict]
+) -> None:
+    stack = object_storage_stack
+
+    assert cross_location_runs["core"]["status"] == "SUCCESS"
+    assert cross_location_runs["features"]["status"] == "SUCCESS"
+    assert stack.exec("location-features", "python", "-c", READ_USERS).strip() == "2000"
+
+
+def test_step_logs_are_readable_in_the_ui_without_a_shared_volume(
+    object_storage_stack: Stack, cross_location_runs: dict[str, dict]
+) -> None:
+    stack = object_storage_stack
+    run_id = cross_location_runs["core"]["runId"]
+    events = stack.graphql(CAPTURED_LOGS, {"runId": run_id})["logsForRun"]["events"]
+    captured = [e for e in events if e["__typename"] == "LogsCapturedEvent"]
+    assert captured
+
+    logs = stack.graphql(LOG_CONTENT, {"key": [run_id, "compute_logs", captured[0]["fileKey"]]})
+
+    assert "users: 2000 rows x 10 columns" in logs["capturedLogs"]["stderr"]
+
+
+def test_features_refresh_by_themselves_on_object_storage(
+    object_storage_stack: Stack, cross_location_runs: dict[str, dict]
+) -> None:
+    stack = object_storage_stack
+    stack.wait_for_automation_tick(
+        "location_features", after=cross_location_runs["features"]["endTime"]
+    )
+    core = stack.wait_for_run(stack.launch("location_core", assets=[["users"]]))
+    assert core["status"] == "SUCCESS"
+    changed = latest_materialization(stack, ["users"])["timestamp"]
+
+    deadline = time.monotonic() + 240
+    while stale := [f for f in REFRESHED_BY_USERS if not refreshed_since(stack, f, changed)]:
+        assert time.monotonic() < deadline, f"{stale} not refreshed within 240s of users changing"
+        time.sleep(3)
+    stack.timings["object storage: users changed -> features refreshed"] = time.time() - changed
