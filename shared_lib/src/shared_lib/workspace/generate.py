@@ -11,7 +11,9 @@
 * the object-storage mode (``deploy/object-storage.env`` selects it): the compose override
   ``deploy/compose.object-storage.yaml`` (an S3 server, every location and its runs on it, no
   data volume) and ``deploy/dagster.object-storage.yaml`` (``dagster.yaml`` with step logs on
-  the same store).
+  the same store);
+* ``deploy/helm/values.yaml``: values for Dagster's official Helm chart (``dagster/dagster``
+  1.13.27), one user deployment per location (see docs/kubernetes.md).
 """
 
 import re
@@ -205,6 +207,139 @@ def object_storage_instance(dagster_yaml: str) -> str:
     )
 
 
+DAGSTER_VERSION = "1.13.27"
+"""The Dagster release the platform pins; the official chart has the same version."""
+HELM_REGISTRY = "registry.example.com/dagster-platform"
+"""Placeholder for the registry the images are pushed to (docs/kubernetes.md replaces it)."""
+HELM_OBJECT_STORAGE_SECRET = "platform-object-storage"
+HELM_POSTGRES_SECRET = "platform-postgresql"
+CODE_SERVER_RESOURCES = {
+    "requests": {"cpu": "250m", "memory": "512Mi"},
+    "limits": {"cpu": "1", "memory": "1Gi"},
+}
+RUN_RESOURCES = {
+    "requests": {"cpu": "500m", "memory": "1Gi"},
+    "limits": {"cpu": "2", "memory": "4Gi"},
+}
+
+
+def helm_values(locations: Sequence[Location]) -> str:
+    """Values for ``dagster/dagster``: external Postgres, K8sRunLauncher, S3, a deployment each."""
+    secret_env = [{"name": HELM_OBJECT_STORAGE_SECRET}]
+    deployments = [
+        {
+            "name": location.service,
+            "image": {
+                "repository": f"{HELM_REGISTRY}/{location.service}",
+                "tag": "latest",
+                "pullPolicy": "Always",
+            },
+            "codeServerArgs": [
+                "--module-name",
+                f"{location.name}.definitions",
+                "--location-name",
+                location.name,
+            ],
+            "port": 3030,
+            "includeConfigInLaunchedRuns": {"enabled": True},
+            "envSecrets": secret_env,
+            "resources": CODE_SERVER_RESOURCES,
+            # The platform's health check: serving *and* its definitions loaded.
+            "readinessProbe": {
+                "enabled": True,
+                "exec": {"command": ["python", "-m", "shared_lib.code_server_health", "3030"]},
+                "periodSeconds": 20,
+                "timeoutSeconds": 10,
+                "failureThreshold": 3,
+            },
+            "startupProbe": {
+                "enabled": True,
+                "exec": {"command": ["dagster", "api", "grpc-health-check", "-p", "3030"]},
+                "periodSeconds": 10,
+                "failureThreshold": 30,
+            },
+        }
+        for location in locations
+    ]
+    official = {"repository": "docker.io/dagster/dagster-celery-k8s", "tag": DAGSTER_VERSION}
+    values: dict[str, Any] = {
+        "global": {"postgresqlSecretName": HELM_POSTGRES_SECRET},
+        "generatePostgresqlPasswordSecret": False,
+        "postgresql": {
+            "enabled": False,
+            "postgresqlHost": "postgres.example.internal",
+            "postgresqlUsername": "dagster",
+            "postgresqlDatabase": "dagster",
+            "postgresqlScheme": "postgresql+psycopg2",
+            "postgresqlParams": {"connect_timeout": 10},
+            "service": {"port": 5432},
+        },
+        "dagsterWebserver": {
+            "image": {**official, "pullPolicy": "IfNotPresent"},
+            "envSecrets": secret_env,
+            "resources": {
+                "requests": {"cpu": "250m", "memory": "512Mi"},
+                "limits": {"cpu": "1", "memory": "1Gi"},
+            },
+        },
+        "dagsterDaemon": {
+            "image": {**official, "pullPolicy": "IfNotPresent"},
+            "envSecrets": secret_env,
+            "resources": {
+                "requests": {"cpu": "250m", "memory": "512Mi"},
+                "limits": {"cpu": "1", "memory": "2Gi"},
+            },
+            "runCoordinator": {
+                "enabled": True,
+                "type": "QueuedRunCoordinator",
+                "config": {
+                    "queuedRunCoordinator": {"maxConcurrentRuns": 4, "dequeueIntervalSeconds": 1}
+                },
+            },
+            "runMonitoring": {
+                "enabled": True,
+                "startTimeoutSeconds": 300,
+                "pollIntervalSeconds": 10,
+            },
+            "runRetries": {"enabled": True, "maxRetries": 1, "retryOnAssetOrOpFailure": False},
+        },
+        "dagster-user-deployments": {
+            "enabled": True,
+            "enableSubchart": True,
+            "deployments": deployments,
+        },
+        "runLauncher": {
+            "type": "K8sRunLauncher",
+            "config": {
+                "k8sRunLauncher": {
+                    "envSecrets": secret_env,
+                    "runK8sConfig": {"containerConfig": {"resources": RUN_RESOURCES}},
+                }
+            },
+        },
+        "computeLogManager": {
+            "type": "S3ComputeLogManager",
+            "config": {
+                "s3ComputeLogManager": {
+                    "bucket": "platform",
+                    "prefix": "compute-logs",
+                    "region": "us-east-1",
+                }
+            },
+        },
+        "telemetry": {"enabled": False},
+    }
+    return (
+        f"# Values for Dagster's official Helm chart dagster/dagster {DAGSTER_VERSION}\n"
+        f"# ({HEADER}).\n"
+        "# One user deployment per location. docs/kubernetes.md has the commands: push the\n"
+        f"# images, create the Secrets {HELM_POSTGRES_SECRET} and {HELM_OBJECT_STORAGE_SECRET},\n"
+        f"# replace {HELM_REGISTRY} with your registry, helm upgrade --install.\n"
+        "# No cluster ran these values here (docs/kubernetes.md says what was verified).\n"
+        + yaml.dump(values, Dumper=_NoAliases, sort_keys=False, width=100)
+    )
+
+
 COMPOSE_BLOCKS: dict[str, Callable[[Sequence[Location]], str]] = {
     "locations": compose_locations_list,
     "code servers": compose_code_servers,
@@ -238,6 +373,7 @@ def generated_files(root: Path) -> dict[Path, str]:
         root / "deploy" / "dagster.object-storage.yaml": object_storage_instance(
             (root / "dagster.yaml").read_text()
         ),
+        root / "deploy" / "helm" / "values.yaml": helm_values(locations),
     }
 
 
@@ -255,6 +391,7 @@ def write_generated(root: Path) -> list[Path]:
     written = []
     for path, content in generated_files(root).items():
         if not path.exists() or path.read_text() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content)
             written.append(path)
     return written
