@@ -20,7 +20,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from shared_lib.parquet_stores import parquet_store
+from shared_lib.parquet_stores import ParquetStore, parquet_store
 from shared_lib.storage import DATA_DIR_ENV, PARTITION_EXPR
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -82,15 +82,24 @@ class PolarsParquetIOManager(ConfigurableIOManager):
             sorted(context.asset_partition_keys) if context.has_asset_partitions else [None]
         )
         locations = [store.location(key.path, partition_key) for partition_key in partition_keys]
+        frame = store.scan(locations)
+        if _wants_lazy(context):
+            self._require_stored(store, key.to_user_string(), locations)
+            return frame
+        try:
+            return frame.collect()
+        except FileNotFoundError:  # said once, with every missing object and the fix
+            self._require_stored(store, key.to_user_string(), locations)
+            raise
+
+    def _require_stored(self, store: ParquetStore, label: str, locations: list[str]) -> None:
         missing = store.missing(locations)
         if missing:
             raise FileNotFoundError(
-                f"Asset {key.to_user_string()} has no stored data at {missing}: materialize it "
+                f"Asset {label} has no stored data at {missing}: materialize it "
                 "(those partitions) first, and check that this code location and the one that "
                 f"wrote it share {DATA_DIR_ENV}={self.base_dir}."
             )
-        frame = store.scan(locations)
-        return frame if _wants_lazy(context) else frame.collect()
 
 
 def _wants_lazy(context: InputContext) -> bool:

@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 import pytest
 from dagster import (
@@ -153,3 +154,16 @@ def test_credentials_never_reach_metadata_or_the_store_repr(s3_data_url: str) ->
     assert secret not in repr(metadata)
     assert metadata["path"].startswith(s3_data_url)
     assert secret not in repr(parquet_store(s3_data_url))
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["DataFrame", "LazyFrame"])
+def test_reading_what_was_never_stored_names_it_and_the_fix(base: str, lazy: bool) -> None:
+    manager = PolarsParquetIOManager(base_dir=base)
+    wanted = dg.PythonObjectDagsterType(pl.LazyFrame if lazy else pl.DataFrame)
+
+    with pytest.raises(
+        FileNotFoundError, match=r"Asset never/stored has no stored data at"
+    ) as raised:
+        manager.load_input(build_input_context(asset_key=["never", "stored"], dagster_type=wanted))
+
+    assert "materialize it (those partitions) first" in str(raised.value)
