@@ -10,7 +10,9 @@ import time
 import pytest
 
 from tests.e2e.test_deployment import (
+    ALL_PROGRAMS,
     CAPTURED_LOGS,
+    CORE_CONFIG,
     LOG_CONTENT,
     REFRESHED_BY_USERS,
     latest_materialization,
@@ -21,19 +23,6 @@ from tests.support.stack import Stack, docker
 
 pytestmark = pytest.mark.e2e
 
-SMALL_CORE = {"ops": {"user_history": {"config": {"n_users": 2_000}}}}
-FEATURES = [
-    ["features", name]
-    for name in (
-        "tenure_years",
-        "engagement",
-        "spend_profile",
-        "churn_risk",
-        "revenue_at_risk",
-        "customer_value",
-        "retention_priority",
-    )
-]
 READ_USERS = (
     "import polars as pl; print(pl.read_parquet('s3://platform/assets/users.parquet').height)"
 )
@@ -41,20 +30,15 @@ READ_USERS = (
 
 @pytest.fixture(scope="module")
 def cross_location_runs(object_storage_stack: Stack) -> dict[str, dict]:
+    """The same two runs as on the volume (test_deployment's first runs): like for like."""
     stack = object_storage_stack
     core = timed_run(
         stack,
         "object storage: core",
-        stack.launch(
-            "location_core",
-            assets=[["user_history"], ["churn_model"], ["users"]],
-            run_config=SMALL_CORE,
-        ),
+        stack.launch("location_core", tags=ALL_PROGRAMS, run_config=CORE_CONFIG),
     )
     features = timed_run(
-        stack,
-        "object storage: features",
-        stack.launch("location_features", assets=FEATURES),
+        stack, "object storage: features", stack.launch("location_features", tags=ALL_PROGRAMS)
     )
     return {"core": core, "features": features}
 
@@ -82,7 +66,7 @@ def test_core_then_features_run_on_object_storage(
 
     assert cross_location_runs["core"]["status"] == "SUCCESS"
     assert cross_location_runs["features"]["status"] == "SUCCESS"
-    assert stack.exec("location-features", "python", "-c", READ_USERS).strip() == "2000"
+    assert stack.exec("location-features", "python", "-c", READ_USERS).strip() == "5000"
 
 
 def test_step_logs_are_readable_in_the_ui_without_a_shared_volume(
@@ -96,7 +80,7 @@ def test_step_logs_are_readable_in_the_ui_without_a_shared_volume(
 
     logs = stack.graphql(LOG_CONTENT, {"key": [run_id, "compute_logs", captured[0]["fileKey"]]})
 
-    assert "users: 2000 rows x 10 columns" in logs["capturedLogs"]["stderr"]
+    assert "users: 5000 rows x 10 columns" in logs["capturedLogs"]["stderr"]
 
 
 def test_features_refresh_by_themselves_on_object_storage(
