@@ -68,6 +68,8 @@ def test_it_writes_the_location_its_tests_its_lock_and_its_deployment(repository
             "dg.toml",
             "docker-compose.yml",
             "workspace.yaml",
+            "deploy/compose.object-storage.yaml",
+            "deploy/helm/values.yaml",
             f"requirements/{location}.txt",
             f"{location}/pyproject.toml",
             f"{location}/src/{location}/__init__.py",
