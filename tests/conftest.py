@@ -98,7 +98,7 @@ def s3_data_url(
     return url
 
 
-FINISHED_STACK = pytest.StashKey[Stack]()
+FINISHED_STACKS = pytest.StashKey[list[Stack]]()
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +139,7 @@ def stack(
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "compose.log").write_text(stack.compose("logs", "--no-color", "--timestamps"))
         stack.compose("down", "--volumes", "--remove-orphans")
-        request.config.stash[FINISHED_STACK] = stack
+        request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
 
 
 @pytest.fixture(scope="session")
@@ -175,11 +175,7 @@ def object_storage_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         logs = stack.compose("logs", "--no-color", "--timestamps")
         (ARTIFACTS / "compose-object-storage.log").write_text(logs)
         stack.compose("down", "--volumes", "--remove-orphans")
-        finished = request.config.stash.get(FINISHED_STACK, None)
-        if finished is not None:
-            finished.timings.update(stack.timings)
-        else:
-            request.config.stash[FINISHED_STACK] = stack
+        request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -191,12 +187,13 @@ def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     """How long the build, the start to healthy and each run took, after the results."""
-    stack = config.stash.get(FINISHED_STACK, None)
-    if stack is None:
+    stacks = config.stash.get(FINISHED_STACKS, [])
+    if not stacks:
         return
     terminalreporter.section("end-to-end timings")
-    for label, seconds in stack.timings.items():
-        terminalreporter.write_line(f"{label}: {seconds:.1f}s")
-    for label, count in stack.counts.items():
-        terminalreporter.write_line(f"{label}: {count}")
-    terminalreporter.write_line(f"the stack's logs: {ARTIFACTS / 'compose.log'}")
+    for stack in stacks:
+        for label, seconds in stack.timings.items():
+            terminalreporter.write_line(f"{label}: {seconds:.1f}s")
+        for label, count in stack.counts.items():
+            terminalreporter.write_line(f"{label}: {count}")
+    terminalreporter.write_line(f"the stacks' logs: {ARTIFACTS}/compose*.log")
