@@ -1,6 +1,7 @@
 #!/bin/sh
 # Initialise PGDATA on first start from POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, as the
-# public postgres image does, then run the server as the postgres user.
+# public postgres image does, then run the server as the postgres user (compose starts the
+# container as it; started as root, the script drops to it first).
 set -eu
 
 : "${POSTGRES_USER:=postgres}"

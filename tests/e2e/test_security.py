@@ -47,6 +47,27 @@ def test_no_process_of_the_platform_runs_as_root(stack: Stack) -> None:
         assert "root" not in users, (service, processes(state["ID"]))
 
 
+def test_no_health_check_runs_as_root(stack: Stack) -> None:
+    """A health check runs as its container's user, every few seconds: a root one is a root process.
+
+    The sampled test above catches one only when ``docker top`` runs during it, so this runs each
+    health check's own privilege drop with ``id -u`` in place of the check.
+    """
+    checked = set()
+    for service, state in stack.services().items():
+        if state["State"] != "running":
+            continue
+        config = stack.inspect(state["ID"])["Config"]
+        test = (config.get("Healthcheck") or {}).get("Test") or []
+        if not test or config.get("User", "") not in ("", "root", "0"):
+            continue
+        assert test[0] == "CMD" and test[1] == "setpriv", (service, test)
+        drop = test[1 : test.index("--") + 1]
+        assert docker("exec", state["ID"], *drop, "id", "-u").strip() != "0", service
+        checked.add(service)
+    assert {"webserver", "daemon"} <= checked
+
+
 def test_the_docker_socket_is_mounted_only_where_runs_are_launched_or_stopped(stack: Stack) -> None:
     for service, state in stack.services().items():
         if state["State"] == "running":
