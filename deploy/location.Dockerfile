@@ -36,6 +36,8 @@ COPY shared_lib/pyproject.toml /opt/platform/shared_lib/
 COPY shared_lib/src /opt/platform/shared_lib/src
 COPY ${LOCATION}/pyproject.toml /opt/platform/${LOCATION}/
 COPY ${LOCATION}/src /opt/platform/${LOCATION}/src
+# Every team's published contracts (data, not code): shared_lib reads them beside itself.
+COPY contracts /opt/platform/contracts
 # Bytecode compiled at build time: every run container would otherwise compile the sources anew.
 RUN pip install --no-deps --no-build-isolation \
       -e /opt/platform/shared_lib -e /opt/platform/${LOCATION} \

@@ -61,7 +61,8 @@ def test_no_health_check_runs_as_root(stack: Stack) -> None:
         test = (config.get("Healthcheck") or {}).get("Test") or []
         if not test or config.get("User", "") not in ("", "root", "0"):
             continue
-        assert test[0] == "CMD" and test[1] == "setpriv", (service, test)
+        assert test[0] == "CMD", (service, test)
+        assert test[1] == "setpriv", (service, test)
         drop = test[1 : test.index("--") + 1]
         assert docker("exec", state["ID"], *drop, "id", "-u").strip() != "0", service
         checked.add(service)

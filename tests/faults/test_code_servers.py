@@ -109,9 +109,9 @@ def automated_run_of(stack: Stack, location: str, after: float) -> bool:
 BROKEN_DEFINITIONS = """
 
 # Injected by the test: a factory called with its bounds the wrong way round.
-from shared_lib import USERS as _USERS, build_churn_band_asset as _band
+from shared_lib import build_churn_band_asset as _band, contract as _contract
 
-broken_band = _band(_USERS, 0.9, 0.8)
+broken_band = _band(_contract("users"), 0.9, 0.8)
 """
 
 
@@ -178,12 +178,12 @@ REDEPLOYED_ASSET = """
 
 # Injected by the test: the team's change that gets redeployed.
 from dagster import AutomationCondition as _Eager
-from shared_lib import USERS as _USERS_CONTRACT, standard_asset as _standard_asset
+from shared_lib import contract as _contract, standard_asset as _standard_asset
 
 
 @_standard_asset(
     key=["features", "redeploy_probe"],
-    ins={"users": _USERS_CONTRACT},
+    ins={"users": _contract("users")},
     automation_condition=_Eager.eager(),
     group_name="features",
 )

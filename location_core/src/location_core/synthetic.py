@@ -5,11 +5,23 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from shared_lib.contracts import USER_COLUMNS
 
 SEGMENTS = ("consumer", "small_business", "enterprise")
 COUNTRIES = ("DE", "FR", "GB", "NL", "PL", "US")
 SNAPSHOT_DATE = date(2026, 11, 1)
+
+USER_COLUMNS: dict[str, type[pl.DataType]] = {
+    "user_id": pl.Int64,
+    "segment": pl.String,
+    "country": pl.String,
+    "signup_date": pl.Date,
+    "tenure_days": pl.Int64,
+    "monthly_spend": pl.Float64,
+    "sessions_30d": pl.Int64,
+    "support_tickets_90d": pl.Int64,
+    "churned": pl.Boolean,
+}
+"""The profile and activity columns of users (contracts/core.yaml publishes them, scored)."""
 
 
 def synthesize_users(n_users: int, seed: int, first_user_id: int = 1) -> pl.DataFrame:

@@ -4,7 +4,8 @@ A location declares *what* (assets, bands, features); this library knows *how*: 
 partitions, checks, metadata, storage and the contracts between locations.
 
 >>> import polars as pl
->>> from shared_lib import USERS, build_churn_band_asset, non_empty, standard_asset
+>>> from shared_lib import build_churn_band_asset, contract, non_empty, standard_asset
+>>> USERS = contract("users")  # published by the core team in contracts/core.yaml
 >>> @standard_asset(ins={"users": USERS}, checks=[non_empty()], group_name="marketing")
 ... def loyal_users(users: pl.DataFrame) -> pl.DataFrame:
 ...     '''Users with more than two years of tenure.'''
@@ -27,12 +28,11 @@ from shared_lib.checks import (
 )
 from shared_lib.churn import build_churn_band_asset, churn_band_name
 from shared_lib.contracts import (
-    CHURN_MODEL,
-    SPECIAL_USER_PROGRAMS,
-    SPECIAL_USERS,
-    USERS,
     AssetContract,
+    contract,
     define_contract,
+    published_contract,
+    published_contracts,
 )
 from shared_lib.decorator import standard_asset
 from shared_lib.errors import AssetDefinitionError
@@ -44,12 +44,8 @@ from shared_lib.parquet_io import PolarsParquetIOManager, default_io_manager
 from shared_lib.storage import DATA_DIR_ENV, PARTITION_EXPR
 
 __all__ = [
-    "CHURN_MODEL",
     "DATA_DIR_ENV",
     "PARTITION_EXPR",
-    "SPECIAL_USERS",
-    "SPECIAL_USER_PROGRAMS",
-    "USERS",
     "AssetContract",
     "AssetDefinitionError",
     "AssetInput",
@@ -60,6 +56,7 @@ __all__ = [
     "build_churn_band_asset",
     "build_feature_assets",
     "churn_band_name",
+    "contract",
     "default_io_manager",
     "define_contract",
     "evaluate_checks",
@@ -68,6 +65,8 @@ __all__ = [
     "model_frame",
     "no_nulls",
     "non_empty",
+    "published_contract",
+    "published_contracts",
     "standard_asset",
     "unique",
     "values_between",

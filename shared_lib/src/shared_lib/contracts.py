@@ -1,49 +1,80 @@
-"""Cross-location asset contracts: what one location promises about the assets others read.
+"""Cross-location asset contracts: what one team promises about the assets others read.
 
-A location never imports another location's code. The producing location implements a contract
-(``standard_asset(contract=...)``: its key, group, partitions and checks come from here, and a
-frame that breaks the schema is never stored); a consuming location passes the contract as an
-input (``ins={"users": USERS}``): the upstream is then known to its ``Definitions`` through the
-contract's ``AssetSpec`` and every frame it reads is checked against the same schema.
+A location never imports another location's code. The producing team publishes its assets in its
+contract file (``contracts/<team>.yaml``, :mod:`shared_lib.contract_files`) and implements each
+one (``standard_asset(contract=contract("users"))``: key, group, partitions, owners, freshness
+and checks come from the file, and a frame that breaks it is never stored). A consuming location
+passes the contract as an input (``ins={"users": contract("users")}``): the upstream is then known
+to its ``Definitions`` through the contract's ``AssetSpec``, and every frame it reads is checked
+against the same schema. ``contract("users").reading("user_id", "segment")`` also records which
+columns the consumer uses, so ``scripts/check-contracts`` can tell who a change really breaks.
 """
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-import polars as pl
-from dagster import AssetKey, AssetSpec, StaticPartitionsDefinition
+from dagster import AssetKey, AssetSpec, FreshnessPolicy, StaticPartitionsDefinition
 
-from shared_lib.checks import (
-    FrameCheck,
-    PolarsType,
-    has_columns,
-    no_nulls,
-    non_empty,
-    unique,
-    values_between,
+from shared_lib.check_declarations import parse_checks
+from shared_lib.checks import FrameCheck, PolarsType, has_columns, no_nulls, non_empty
+from shared_lib.contract_files import (
+    ContractFile,
+    PublishedAsset,
+    columns_of,
+    load_contract_files,
+    non_nullable,
 )
+from shared_lib.errors import AssetDefinitionError
 from shared_lib.frame_metadata import table_schema
 from shared_lib.storage import PARTITION_EXPR
+
+CONTRACT_VERSION = "platform/contract_version"
+"""Asset metadata: the version of the contract a producer implements or a consumer reads."""
+
+COLUMNS_READ = "platform/columns_read"
+"""Asset metadata of a consumer: per upstream key, the contract columns it declares it reads."""
 
 
 @dataclass(frozen=True)
 class AssetContract:
     """An asset's published interface: its ``AssetSpec`` and the checks every version passes.
 
-    >>> USERS.key.to_user_string()
+    >>> contract("users").key.to_user_string()
     'users'
-    >>> [check.name for check in USERS.checks][:2]
+    >>> [check.name for check in contract("users").checks][:2]
     ['non_empty', 'has_required_columns']
     """
 
     spec: AssetSpec
     checks: tuple[FrameCheck, ...] = ()
     columns: Mapping[str, PolarsType] = field(default_factory=dict)
+    version: str | None = None
+    producer: str | None = None
+    """The code location that materializes the asset (``None``: not from a contract file)."""
+    columns_read: tuple[str, ...] | None = None
+    """The columns a consumer declared it reads (``reading``); ``None``: not declared."""
 
     @property
     def key(self) -> AssetKey:
         return self.spec.key
+
+    def reading(self, *columns: str) -> "AssetContract":
+        """This contract as an input that reads only ``columns`` (checked to be published).
+
+        >>> contract("users").reading("user_id", "segment").columns_read
+        ('user_id', 'segment')
+        """
+        unknown = [column for column in columns if column not in self.columns]
+        if unknown or not columns:
+            raise AssetDefinitionError(
+                f"Contract {self.key.to_user_string()}: reading({', '.join(map(repr, columns))}) "
+                f"names {'no column' if not columns else f'unpublished columns {unknown}'}; its "
+                f"columns are {list(self.columns)}."
+            )
+        return dataclasses.replace(self, columns_read=tuple(columns))
 
 
 def define_contract(
@@ -55,7 +86,11 @@ def define_contract(
     metadata: Mapping[str, object] | None = None,
     **spec_kwargs: Any,
 ) -> AssetContract:
-    """A contract whose spec documents ``schema`` and whose checks require it (and a row)."""
+    """A contract whose spec documents ``schema`` and whose checks require it (and a row).
+
+    For contracts inside one location (tests, prototypes); what a team publishes to other teams
+    belongs in its contract file.
+    """
     return AssetContract(
         spec=AssetSpec(
             key=key,
@@ -69,68 +104,45 @@ def define_contract(
     )
 
 
-USER_COLUMNS: dict[str, PolarsType] = {
-    "user_id": pl.Int64,
-    "segment": pl.String,
-    "country": pl.String,
-    "signup_date": pl.Date,
-    "tenure_days": pl.Int64,
-    "monthly_spend": pl.Float64,
-    "sessions_30d": pl.Int64,
-    "support_tickets_90d": pl.Int64,
-    "churned": pl.Boolean,
-}
-"""Columns of every users table the core location publishes."""
+def contract_from_file(asset: PublishedAsset, published_by: ContractFile) -> AssetContract:
+    """The ``AssetContract`` one entry of a contract file describes."""
+    schema = columns_of(asset)
+    metadata: dict[str, object] = {CONTRACT_VERSION: asset.version}
+    spec_kwargs: dict[str, Any] = {"owners": list(published_by.owners)}
+    if asset.group:
+        spec_kwargs["group_name"] = asset.group
+    if asset.partitions:
+        spec_kwargs["partitions_def"] = StaticPartitionsDefinition(asset.partitions.static)
+        metadata[PARTITION_EXPR] = asset.partitions.column
+    if asset.freshness:
+        spec_kwargs["freshness_policy"] = FreshnessPolicy.time_window(
+            fail_window=asset.freshness.fail_after, warn_window=asset.freshness.warn_after
+        )
+    required = non_nullable(asset)
+    nulls = (
+        (dataclasses.replace(no_nulls(*required), name="no_nulls_in_non_nullable_columns"),)
+        if required
+        else ()
+    )
+    defined = define_contract(
+        AssetKey.from_user_string(asset.key).path,
+        description=asset.description,
+        schema=schema,
+        checks=(*nulls, *parse_checks(asset.checks)),
+        metadata=metadata,
+        **spec_kwargs,
+    )
+    return dataclasses.replace(defined, version=asset.version, producer=published_by.location)
 
-SCORED_USER_COLUMNS: dict[str, PolarsType] = {**USER_COLUMNS, "predicted_churn_proba": pl.Float64}
 
-MODEL_COLUMNS: dict[str, PolarsType] = {
-    "feature": pl.String,
-    "weight": pl.Float64,
-    "mean": pl.Float64,
-    "scale": pl.Float64,
-}
-"""A standardized linear model: one row per feature plus an ``(intercept)`` row."""
-
-SPECIAL_USER_PROGRAMS = StaticPartitionsDefinition(["A", "B"])
-"""Partner programmes of the special users; each is one partition of ``users/special``."""
-
-_SCORED_USER_CHECKS = (
-    unique("user_id"),
-    no_nulls("user_id", "predicted_churn_proba"),
-    values_between("predicted_churn_proba", 0.0, 1.0),
-)
-
-CHURN_MODEL = define_contract(
-    "churn_model",
-    description="Logistic churn model trained on users' history: standardized weights per feature.",
-    schema=MODEL_COLUMNS,
-    checks=(no_nulls("feature", "weight", "mean", "scale"),),
-    group_name="churn",
-)
-
-USERS = define_contract(
-    "users",
-    description="Every user with profile, activity and predicted churn probability.",
-    schema=SCORED_USER_COLUMNS,
-    checks=_SCORED_USER_CHECKS,
-    group_name="users",
-)
-
-SPECIAL_USERS = define_contract(
-    ["users", "special"],
-    description="Users of the partner programmes, one partition per programme, scored for churn.",
-    schema={**SCORED_USER_COLUMNS, "program": pl.String},
-    checks=_SCORED_USER_CHECKS,
-    group_name="special",
-    partitions_def=SPECIAL_USER_PROGRAMS,
-    metadata={PARTITION_EXPR: "program"},
-)
-
-PUBLISHED_CONTRACTS: dict[str, AssetContract] = {
-    contract.key.to_user_string(): contract for contract in (USERS, SPECIAL_USERS, CHURN_MODEL)
-}
-"""Every published contract, by its asset key as a string (``"users/special"``)."""
+@cache
+def published_contracts() -> dict[str, AssetContract]:
+    """Every contract the teams' contract files publish, by asset key (``"users/special"``)."""
+    return {
+        asset.key: contract_from_file(asset, contract_file)
+        for contract_file in load_contract_files().values()
+        for asset in contract_file.assets
+    }
 
 
 def published_contract(key: str) -> AssetContract | None:
@@ -141,4 +153,20 @@ def published_contract(key: str) -> AssetContract | None:
     >>> published_contract("nobody/publishes") is None
     True
     """
-    return PUBLISHED_CONTRACTS.get(key)
+    return published_contracts().get(key)
+
+
+def contract(key: str) -> AssetContract:
+    """The contract published for ``key``; an error names the published ones if there is none.
+
+    >>> contract("users/special").spec.partitions_def.get_partition_keys()
+    ['A', 'B']
+    """
+    found = published_contract(key)
+    if found is None:
+        raise AssetDefinitionError(
+            f"No team publishes a contract for {key!r}; published: "
+            f"{sorted(published_contracts())}. Fix the key, or ask the producing team to add "
+            "it to its file in contracts/."
+        )
+    return found

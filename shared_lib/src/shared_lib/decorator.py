@@ -36,11 +36,12 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     DagsterInvariantViolationError,
+    MetadataValue,
     asset,
 )
 
 from shared_lib.checks import FrameCheck
-from shared_lib.contracts import AssetContract
+from shared_lib.contracts import COLUMNS_READ, AssetContract
 from shared_lib.errors import AssetDefinitionError
 from shared_lib.frame_output import AssetStep
 from shared_lib.inputs import AssetInput, resolve_input, shared_partitions
@@ -188,6 +189,16 @@ def _build_asset(
 
     if resolved:
         asset_kwargs["ins"] = {name: r.asset_in for name, r in resolved.items()}
+    columns_read = {
+        r.asset_in.key.to_user_string(): list(r.columns_read)
+        for r in resolved.values()
+        if r.columns_read is not None and r.asset_in.key is not None
+    }
+    if columns_read:
+        asset_kwargs["metadata"] = {
+            **(asset_kwargs.get("metadata") or {}),
+            COLUMNS_READ: MetadataValue.json(columns_read),
+        }
     wrapper = _wrap(
         fn,
         step,
@@ -205,6 +216,8 @@ def _contract_kwargs(contract: AssetContract) -> dict[str, Any]:
         "partitions_def": spec.partitions_def,
         "description": spec.description,
         "metadata": dict(spec.metadata),
+        "owners": list(spec.owners),
+        "freshness_policy": spec.freshness_policy,
     }
 
 

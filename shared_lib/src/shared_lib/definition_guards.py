@@ -13,7 +13,7 @@ from typing import Any
 
 from dagster import AssetKey, AssetsDefinition, AssetSpec, SourceAsset
 
-from shared_lib.contracts import PUBLISHED_CONTRACTS, published_contract
+from shared_lib.contracts import published_contract, published_contracts
 from shared_lib.errors import AssetDefinitionError
 
 CODE_REFERENCES = "dagster/code_references"
@@ -106,6 +106,6 @@ def require_known_dependencies(definitions: Sequence[Any]) -> None:
                 f"Asset {readers}{_where(definition)} reads {missing}, which no asset of this "
                 "location defines and no published contract describes. Fix the key, define "
                 "the asset in this location, or, for another team's asset, read it through "
-                f"its published contract (published: {sorted(PUBLISHED_CONTRACTS)}) or declare "
+                f"its published contract (published: {sorted(published_contracts())}) or declare "
                 "it here with dagster.AssetSpec."
             )

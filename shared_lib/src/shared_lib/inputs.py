@@ -1,5 +1,6 @@
 """Upstreams given as objects: what ``standard_asset(ins=...)`` accepts, and what it learns."""
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ class ResolvedInput:
     partitions_def: PartitionsDefinition | None = None
     checks: tuple[FrameCheck, ...] = ()
     partition_column: str | None = None
+    columns_read: tuple[str, ...] | None = None
 
 
 def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedInput:
@@ -29,7 +31,9 @@ def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedI
     if isinstance(value, AssetIn):
         return ResolvedInput(value)
     if isinstance(value, AssetContract):
-        return _from_spec(value.spec, value.checks)
+        return dataclasses.replace(
+            _from_spec(value.spec, value.checks), columns_read=value.columns_read
+        )
     if isinstance(value, AssetSpec):
         return _from_spec(value)
     if isinstance(value, AssetsDefinition):

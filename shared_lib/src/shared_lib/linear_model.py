@@ -10,9 +10,16 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from shared_lib.contracts import MODEL_COLUMNS
 
 INTERCEPT = "(intercept)"
+
+MODEL_COLUMNS: dict[str, type[pl.DataType]] = {
+    "feature": pl.String,
+    "weight": pl.Float64,
+    "mean": pl.Float64,
+    "scale": pl.Float64,
+}
+"""The columns of a stored model (a producer publishing one declares them in its contract)."""
 
 
 def model_frame(

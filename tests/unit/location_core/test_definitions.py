@@ -6,14 +6,12 @@ import pytest
 from dagster import AssetKey, Definitions
 
 from location_core.definitions import defs as load_defs
-from shared_lib import (
-    CHURN_MODEL,
-    DATA_DIR_ENV,
-    SPECIAL_USERS,
-    USERS,
-    churn_band_name,
-)
+from shared_lib import DATA_DIR_ENV, churn_band_name, contract
 from shared_lib.location import AUTOMATION_SENSOR_NAME
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
+CHURN_MODEL = contract("churn_model")
 
 BANDS = [(0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
 defs = load_defs()
@@ -27,12 +25,12 @@ def test_definitions_load_and_validate() -> None:
 def test_publishes_every_contracted_asset_as_contracted() -> None:
     graph = defs.resolve_asset_graph()
 
-    for contract in (USERS, SPECIAL_USERS, CHURN_MODEL):
-        node = graph.get(contract.key)
-        assert node.is_materializable, contract.key
-        assert node.partitions_def == contract.spec.partitions_def
-        assert node.group_name == contract.spec.group_name
-        assert {check.name for check in contract.checks} <= {key.name for key in node.check_keys}
+    for published in (USERS, SPECIAL_USERS, CHURN_MODEL):
+        node = graph.get(published.key)
+        assert node.is_materializable, published.key
+        assert node.partitions_def == published.spec.partitions_def
+        assert node.group_name == published.spec.group_name
+        assert {check.name for check in published.checks} <= {key.name for key in node.check_keys}
 
 
 def test_special_users_keep_the_seeds_key_partitions_and_group() -> None:

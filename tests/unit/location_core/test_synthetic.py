@@ -2,8 +2,7 @@
 
 import polars as pl
 
-from location_core.synthetic import synthesize_users
-from shared_lib.contracts import USER_COLUMNS
+from location_core.synthetic import USER_COLUMNS, synthesize_users
 
 
 def test_the_same_seed_gives_the_same_users() -> None:

@@ -8,7 +8,11 @@ from dagster import AssetKey, AutomationCondition, Definitions
 import location_features
 from location_core.definitions import defs as load_core_defs
 from location_features.definitions import defs as load_defs
-from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS
+from shared_lib import contract
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
+CHURN_MODEL = contract("churn_model")
 
 FEATURE_PREFIX = AssetKey("features")
 defs = load_defs()
@@ -74,7 +78,7 @@ def test_every_dependency_it_does_not_define_is_materialized_by_core() -> None:
 def test_declares_cores_assets_as_their_contracts_specs() -> None:
     graph = defs.resolve_asset_graph()
 
-    for contract in (USERS, SPECIAL_USERS, CHURN_MODEL):
-        node = graph.get(contract.key)
+    for published in (USERS, SPECIAL_USERS, CHURN_MODEL):
+        node = graph.get(published.key)
         assert not node.is_materializable
-        assert node.partitions_def == contract.spec.partitions_def
+        assert node.partitions_def == published.spec.partitions_def

@@ -10,14 +10,16 @@ import pytest
 from dagster import AssetKey, AssetSpec, StaticPartitionsDefinition, materialize
 
 from shared_lib import (
-    USERS,
     AssetDefinitionError,
     PolarsParquetIOManager,
     build_churn_band_asset,
     churn_band_name,
+    contract,
     standard_asset,
 )
 from tests.support.runs import failure_message, materialized_keys, materialized_metadata
+
+USERS = contract("users")
 
 PROGRAMS = StaticPartitionsDefinition(["A", "B"])
 

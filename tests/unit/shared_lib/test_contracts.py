@@ -3,8 +3,13 @@
 import polars as pl
 from dagster import AssetKey
 
-from shared_lib import CHURN_MODEL, SPECIAL_USER_PROGRAMS, SPECIAL_USERS, USERS, evaluate_checks
+from shared_lib import contract, evaluate_checks
 from shared_lib.storage import PARTITION_EXPR
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
+CHURN_MODEL = contract("churn_model")
+SPECIAL_USER_PROGRAMS = contract("users/special").spec.partitions_def
 
 
 def test_users_contract_documents_its_schema_for_the_ui() -> None:
@@ -36,5 +41,5 @@ def test_a_model_frame_with_a_missing_weight_breaks_the_model_contract() -> None
     outcomes, _ = evaluate_checks(frame, CHURN_MODEL.checks)
 
     assert [o.check.name for o in outcomes if not o.passed] == [
-        "no_nulls_in_feature_weight_mean_scale"
+        "no_nulls_in_non_nullable_columns"
     ]

@@ -4,7 +4,9 @@ import polars as pl
 import pytest
 from dagster import AssetSpec, Definitions
 
-from shared_lib import USERS, AssetDefinitionError, standard_asset, with_platform_policies
+from shared_lib import AssetDefinitionError, contract, standard_asset, with_platform_policies
+
+USERS = contract("users")
 
 THIS_FILE = __file__
 

@@ -7,15 +7,17 @@ from dagster import AssetExecutionContext, Config, MetadataValue, Output
 
 from location_core.synthetic import synthesize_users
 from shared_lib import (
-    CHURN_MODEL,
-    SPECIAL_USERS,
-    USERS,
+    contract,
     logistic_probability,
     model_frame,
     non_empty,
     standard_asset,
     unique,
 )
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
+CHURN_MODEL = contract("churn_model")
 
 MODEL_FEATURES = ["tenure_days", "monthly_spend", "sessions_30d", "support_tickets_90d"]
 SPECIAL_USER_ID_BASE = 1_000_000_000

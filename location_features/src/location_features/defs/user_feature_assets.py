@@ -7,7 +7,11 @@ materializes a newer version of what they read.
 from dagster import AutomationCondition
 
 from location_features.user_feature_specs import USER_FEATURES
-from shared_lib import CHURN_MODEL, SPECIAL_USERS, USERS, build_feature_assets
+from shared_lib import build_feature_assets, contract
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
+CHURN_MODEL = contract("churn_model")
 
 user_features = build_feature_assets(
     USER_FEATURES,

@@ -7,7 +7,7 @@ location must then produce or declare; :mod:`shared_lib.definition_guards` says 
 
 from dagster import AssetKey, AssetSpec
 
-from shared_lib.contracts import PUBLISHED_CONTRACTS, AssetContract, published_contract
+from shared_lib.contracts import AssetContract, published_contract, published_contracts
 
 
 def resolve_reference(name: str) -> AssetContract | AssetSpec:
@@ -22,11 +22,11 @@ def resolve_reference(name: str) -> AssetContract | AssetSpec:
     if not name or any(not part for part in key.path):
         raise ValueError(
             f"{name!r} is not an asset key; write one like users or users/special "
-            f"(published contracts: {sorted(PUBLISHED_CONTRACTS)})."
+            f"(published contracts: {sorted(published_contracts())})."
         )
     return AssetSpec(key)
 
 
 def published_names() -> list[str]:
     """The names of every published contract, for error messages."""
-    return sorted(PUBLISHED_CONTRACTS)
+    return sorted(published_contracts())

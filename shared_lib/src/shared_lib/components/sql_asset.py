@@ -17,6 +17,7 @@ Mistakes fail when definitions load: an unknown table or column (for inputs whos
 known from a contract), a check on a column the query does not return, a bad input name.
 """
 
+import dataclasses
 import inspect
 import keyword
 from collections.abc import Mapping
@@ -27,8 +28,8 @@ import polars as pl
 from dagster import AssetKey, AssetsDefinition, AssetSpec, AutomationCondition
 from pydantic import BaseModel, Field
 
+from shared_lib.check_declarations import CheckDeclaration, parse_checks
 from shared_lib.checks import FrameCheck, schema_problem
-from shared_lib.components.check_declarations import CheckDeclaration, parse_checks
 from shared_lib.components.references import published_names, resolve_reference
 from shared_lib.components.scaffolding import defs_relative_name, write_defs_yaml
 from shared_lib.contracts import AssetContract
@@ -149,6 +150,8 @@ class SqlAssetComponent(dg.Component, dg.Resolvable, dg.Model):
         upstreams = {name: resolve_reference(ref) for name, ref in self.inputs.items()}
         checks = parse_checks(self.checks)
         output_columns = _validate_query(label, self.sql, upstreams, checks)
+        if output_columns is not None:
+            upstreams = _with_columns_read(self.sql, upstreams, output_columns)
         sql_markdown = dg.MetadataValue.md(f"```sql\n{self.sql.strip()}\n```")
         metadata: dict[str, Any] = {"sql": sql_markdown}
         partition_column = _partition_column(upstreams)
@@ -228,6 +231,34 @@ def _validate_query(
                 f"{problem}. Select that column in sql, or drop the check."
             )
     return schema
+
+
+def _with_columns_read(
+    sql: str, upstreams: Mapping[str, AssetContract | AssetSpec], output: pl.Schema
+) -> dict[str, AssetContract | AssetSpec]:
+    """Each contract input marked with the columns the query reads (``AssetContract.reading``).
+
+    A column is read if the query fails, or returns another schema, without it: exact for what
+    Polars' SQL can express, and cheap (plans on empty frames, one per column).
+    """
+    frames = {
+        name: pl.LazyFrame(schema=dict(_known_columns(u) or {})) for name, u in upstreams.items()
+    }
+
+    def same_result_without(name: str, column: str) -> bool:
+        trial = {**frames, name: frames[name].drop(column)}
+        try:
+            return pl.SQLContext(trial, eager=False).execute(sql).collect_schema() == output
+        except pl.exceptions.PolarsError:
+            return False
+
+    marked: dict[str, AssetContract | AssetSpec] = {}
+    for name, upstream in upstreams.items():
+        if isinstance(upstream, AssetContract):
+            read = tuple(c for c in upstream.columns if not same_result_without(name, c))
+            upstream = dataclasses.replace(upstream, columns_read=read)
+        marked[name] = upstream
+    return marked
 
 
 def _partition_column(upstreams: Mapping[str, AssetContract | AssetSpec]) -> str | None:

@@ -3,8 +3,11 @@
 import pytest
 from dagster import AssetsDefinition
 
-from shared_lib import SPECIAL_USERS, USERS, build_churn_band_asset
+from shared_lib import build_churn_band_asset, contract
 from tests.support.components import defs_from_yaml, load_error
+
+USERS = contract("users")
+SPECIAL_USERS = contract("users/special")
 
 BANDS = """type: shared_lib.components.ChurnBandsComponent
 attributes:

@@ -6,10 +6,12 @@ import polars as pl
 import pytest
 from dagster import AssetKey, AssetsDefinition, materialize
 
-from shared_lib import SPECIAL_USERS, PolarsParquetIOManager, standard_asset
+from shared_lib import PolarsParquetIOManager, contract, standard_asset
 from shared_lib.components import SqlAssetComponent
 from tests.support.components import defs_from_yaml, load_error
 from tests.support.runs import check_results, materialized_metadata
+
+SPECIAL_USERS = contract("users/special")
 
 SQL_ASSET = """type: shared_lib.components.SqlAssetComponent
 attributes:

@@ -2,8 +2,11 @@
 
 from dagster import AssetSpec
 
-from shared_lib import CHURN_MODEL, USERS
+from shared_lib import contract
 from tests.support.components import defs_from_yaml, load_error
+
+USERS = contract("users")
+CHURN_MODEL = contract("churn_model")
 
 UPSTREAMS = """type: shared_lib.components.UpstreamContractsComponent
 attributes:
