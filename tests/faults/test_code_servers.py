@@ -119,7 +119,7 @@ def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
     stack: Stack, tmp_path: Path
 ) -> None:
     context = tmp_path / "context"
-    for part in ("requirements", "shared_lib", "location_features", "deploy"):
+    for part in ("requirements", "shared_lib", "location_features", "deploy", "contracts"):
         source = stack.root / part
         shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
     defs = context / "location_features" / "src" / "location_features" / "defs"
@@ -220,7 +220,7 @@ def test_redeploying_a_location_under_load_finishes_the_others_runs_and_keeps_au
     stack: Stack, tmp_path: Path
 ) -> None:
     context = tmp_path / "context"
-    for part in ("requirements", "shared_lib", "location_features", "deploy"):
+    for part in ("requirements", "shared_lib", "location_features", "deploy", "contracts"):
         source = stack.root / part
         shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
     defs = context / "location_features" / "src" / "location_features" / "defs"

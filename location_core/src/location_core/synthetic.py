@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-
 SEGMENTS = ("consumer", "small_business", "enterprise")
 COUNTRIES = ("DE", "FR", "GB", "NL", "PL", "US")
 SNAPSHOT_DATE = date(2026, 11, 1)

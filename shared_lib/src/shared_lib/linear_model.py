@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-
 INTERCEPT = "(intercept)"
 
 MODEL_COLUMNS: dict[str, type[pl.DataType]] = {

@@ -40,6 +40,4 @@ def test_a_model_frame_with_a_missing_weight_breaks_the_model_contract() -> None
 
     outcomes, _ = evaluate_checks(frame, CHURN_MODEL.checks)
 
-    assert [o.check.name for o in outcomes if not o.passed] == [
-        "no_nulls_in_non_nullable_columns"
-    ]
+    assert [o.check.name for o in outcomes if not o.passed] == ["no_nulls_in_non_nullable_columns"]
