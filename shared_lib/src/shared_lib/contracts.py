@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import polars as pl
 from dagster import AssetKey, AssetSpec, FreshnessPolicy, StaticPartitionsDefinition
 
 from shared_lib.check_declarations import parse_checks
@@ -56,10 +57,26 @@ class AssetContract:
     """The code location that materializes the asset (``None``: not from a contract file)."""
     columns_read: tuple[str, ...] | None = None
     """The columns a consumer declared it reads (``reading``); ``None``: not declared."""
+    optional: Mapping[str, object] = field(default_factory=dict)
+    """Columns that versions stored before they were added may lack, with the value they mean
+    there (``None`` for nullable columns, else the declared default)."""
 
     @property
     def key(self) -> AssetKey:
         return self.spec.key
+
+    def complete(self, frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+        """``frame`` with every optional column it lacks (a version stored before it existed).
+
+        This is what keeps adding a nullable or defaulted column from breaking consumers.
+        """
+        names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+        missing = [name for name in self.optional if name not in names]
+        if not missing:
+            return frame
+        return frame.with_columns(
+            pl.lit(self.optional[name], dtype=self.columns[name]).alias(name) for name in missing
+        )
 
     def reading(self, *columns: str) -> "AssetContract":
         """This contract as an input that reads only ``columns`` (checked to be published).
@@ -125,14 +142,21 @@ def contract_from_file(asset: PublishedAsset, published_by: ContractFile) -> Ass
         else ()
     )
     defined = define_contract(
-        AssetKey.from_user_string(asset.key).path,
+        list(AssetKey.from_user_string(asset.key).path),
         description=asset.description,
         schema=schema,
         checks=(*nulls, *parse_checks(asset.checks)),
         metadata=metadata,
         **spec_kwargs,
     )
-    return dataclasses.replace(defined, version=asset.version, producer=published_by.location)
+    optional = {
+        name: column.default
+        for name, column in asset.columns.items()
+        if column.nullable or column.default is not None
+    }
+    return dataclasses.replace(
+        defined, version=asset.version, producer=published_by.location, optional=optional
+    )
 
 
 @cache

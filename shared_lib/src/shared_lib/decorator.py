@@ -185,6 +185,7 @@ def _build_asset(
             checks,
             {name: c for name, c in checks_by_input.items() if c},
             str(partition_column) if partition_column else None,
+            {name: r.contract for name, r in resolved.items() if r.contract is not None},
         )
 
     if resolved:

@@ -8,7 +8,7 @@ standard metadata; anything else passes through untouched, exactly as ``@asset``
 """
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from dagster import (
 )
 
 from shared_lib.checks import CheckOutcome, FrameCheck, evaluate_checks
+from shared_lib.contracts import AssetContract
 from shared_lib.frame_metadata import PREVIEW_ROWS, frame_metadata
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -57,6 +58,7 @@ class AssetStep:
     checks: tuple[FrameCheck, ...]
     input_checks: Mapping[str, tuple[FrameCheck, ...]]
     partition_column: str | None
+    input_contracts: Mapping[str, AssetContract] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     frames_seen: int = 0
 
@@ -75,11 +77,16 @@ class AssetStep:
             return []
         return self.context.partition_keys
 
-    def before(self, inputs: Mapping[str, Any]) -> None:
+    def before(self, inputs: MutableMapping[str, Any]) -> None:
         """Fail before any work when an upstream frame breaks its contract; log the inputs.
 
-        Only in a run: called directly, the inputs are what the caller (a unit test) chose.
+        Only in a run: called directly, the inputs are what the caller (a unit test) chose. A
+        contract's optional columns missing from a stored version are added first (in place).
         """
+        for name, contract in self.input_contracts.items() if self.context is not None else ():
+            frame = inputs.get(name)
+            if isinstance(frame, pl.DataFrame | pl.LazyFrame):
+                inputs[name] = contract.complete(frame)
         for name, checks in self.input_checks.items() if self.context is not None else ():
             frame = inputs.get(name)
             if isinstance(frame, pl.DataFrame | pl.LazyFrame):

@@ -24,6 +24,7 @@ class ResolvedInput:
     checks: tuple[FrameCheck, ...] = ()
     partition_column: str | None = None
     columns_read: tuple[str, ...] | None = None
+    contract: AssetContract | None = None
 
 
 def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedInput:
@@ -32,7 +33,7 @@ def resolve_input(value: AssetInput, *, asset: str, parameter: str) -> ResolvedI
         return ResolvedInput(value)
     if isinstance(value, AssetContract):
         return dataclasses.replace(
-            _from_spec(value.spec, value.checks), columns_read=value.columns_read
+            _from_spec(value.spec, value.checks), columns_read=value.columns_read, contract=value
         )
     if isinstance(value, AssetSpec):
         return _from_spec(value)

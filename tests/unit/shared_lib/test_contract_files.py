@@ -3,17 +3,18 @@
 from datetime import timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
-from dagster import AssetKey, FreshnessPolicy
+from dagster import AssetKey, FreshnessPolicy, asset, materialize
 
-from shared_lib import contract, published_contracts
+from shared_lib import PolarsParquetIOManager, contract, published_contracts, standard_asset
 from shared_lib.contract_files import (
     ContractFileError,
     contracts_dir,
     parse_contract_file,
     read_contract_files,
 )
-from shared_lib.contracts import CONTRACT_VERSION
+from shared_lib.contracts import CONTRACT_VERSION, contract_from_file
 from shared_lib.errors import AssetDefinitionError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -115,3 +116,30 @@ def test_a_consumer_can_declare_the_columns_it_reads_but_only_published_ones() -
     with pytest.raises(AssetDefinitionError, match="unpublished columns \\['segmnt'\\]"):
         contract("users").reading("segmnt")
     assert contract("users/special").key == AssetKey(["users", "special"])
+
+
+def test_a_consumer_reads_a_version_stored_before_a_nullable_column_was_added(
+    io_manager: PolarsParquetIOManager,
+) -> None:
+    grown = parse_contract_file(
+        MINIMAL + "      coupon: {type: String}\n"
+        "      channel: {type: String, nullable: false, default: web}\n",
+        "contracts/sales.yaml",
+    )
+    orders = contract_from_file(grown.assets[0], grown)
+
+    @asset(key=["sales", "orders"])
+    def stored_before() -> pl.DataFrame:  # the producer's last run, before the columns existed
+        return pl.DataFrame({"order_id": [1, 2]})
+
+    @standard_asset(ins={"orders": orders})
+    def order_channels(orders: pl.DataFrame) -> pl.DataFrame:
+        return orders
+
+    result = materialize([stored_before, order_channels], resources={"io_manager": io_manager})
+
+    read = result.output_for_node("order_channels")
+    assert read.to_dicts() == [
+        {"order_id": 1, "coupon": None, "channel": "web"},
+        {"order_id": 2, "coupon": None, "channel": "web"},
+    ]

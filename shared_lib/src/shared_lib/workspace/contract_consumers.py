@@ -27,7 +27,7 @@ def consumers_in(location: str, defs: Definitions, key: AssetKey) -> list[Row]:
     for definition in defs.assets or []:
         if not isinstance(definition, AssetsDefinition) or not definition.is_executable:
             continue
-        for asset_key in sorted(definition.keys, key=lambda k: k.path):
+        for asset_key in sorted(definition.keys, key=lambda k: k.to_user_string()):
             if key not in definition.asset_deps.get(asset_key, set()):
                 continue
             declared = definition.metadata_by_key.get(asset_key, {}).get(COLUMNS_READ)
