@@ -8,7 +8,8 @@ first (scripts/build-base-images) and selected with deploy/airgapped.env, as CI 
 
 The stack is built from a copy of the repository in which `scripts/new-location` has added one
 more team (SCAFFOLDED_TEAM), exactly as a team engineer would: so the end-to-end tests cover a
-freshly scaffolded location beside core and features, in the one stack.
+freshly scaffolded location beside core and features, in the one stack. In that copy, core's
+contract gives STALE_AFTER_A_MINUTE a one-minute freshness window, so a test can see it go stale.
 """
 
 import os
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from shared_lib import DATA_DIR_ENV, PolarsParquetIOManager
 from tests.support.postgres import (
@@ -42,6 +44,18 @@ from tests.support.stack import (
 
 SCAFFOLDED_TEAM = "newteam"
 """The team scripts/new-location adds to the copy of the repository the stack is built from."""
+
+STALE_AFTER_A_MINUTE = "churn_model"
+"""The published asset whose freshness window the stack's copy shortens to one minute."""
+
+
+def shorten_freshness_window(root: Path, key: str) -> None:
+    """Give ``key``'s contract a one-minute freshness window (Dagster's shortest), in ``root``."""
+    path = root / "contracts" / "core.yaml"
+    published = yaml.safe_load(path.read_text())
+    (entry,) = [asset for asset in published["assets"] if asset["key"] == key]
+    entry["freshness"] = {"fail_after": "1m"}
+    path.write_text(yaml.safe_dump(published, sort_keys=False))
 
 
 @pytest.fixture
@@ -114,6 +128,7 @@ def stack(
     started = time.monotonic()
     subprocess.run([str(root / "scripts" / "new-location"), SCAFFOLDED_TEAM], cwd=root, check=True)
     scaffolded_in = time.monotonic() - started
+    shorten_freshness_window(root, STALE_AFTER_A_MINUTE)
     env_files: list[str] = []
     if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
         subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
