@@ -8,6 +8,7 @@ from dagster import AssetKey, AssetsDefinition, materialize
 
 from shared_lib import PolarsParquetIOManager, contract, standard_asset
 from shared_lib.components import SqlAssetComponent
+from shared_lib.contracts import COLUMNS_READ
 from tests.support.components import defs_from_yaml, load_error
 from tests.support.runs import check_results, materialized_metadata
 
@@ -119,3 +120,26 @@ def test_a_duplicate_key_names_both_files() -> None:
     assert "marketing/high_value_users is defined 2 times" in message
     assert "first/defs.yaml" in message
     assert "second/defs.yaml" in message
+
+
+@pytest.mark.parametrize(
+    ("sql", "read"),
+    [
+        (
+            "SELECT user_id, monthly_spend FROM users WHERE monthly_spend > 100",
+            ["user_id", "monthly_spend"],
+        ),
+        ("SELECT user_id, segment FROM users WHERE churned", ["user_id", "segment", "churned"]),
+        ("SELECT * FROM users LIMIT 10", list(contract("users").columns)),
+    ],
+    ids=["select and filter", "where", "star"],
+)
+def test_records_the_contract_columns_its_query_reads(sql: str, read: list[str]) -> None:
+    with defs_from_yaml(
+        high_value=SQL_ASSET.replace(SQL_ASSET.splitlines()[4], f"  sql: {sql}")
+    ) as defs:
+        metadata = (
+            sql_asset(defs).specs_by_key[AssetKey(["marketing", "high_value_users"])].metadata
+        )
+
+    assert metadata[COLUMNS_READ].data == {"users": read}
