@@ -61,6 +61,8 @@ def git(root: Path, *args: str) -> str:
 
 def default_base(root: Path) -> str | None:
     """``main`` from another branch; on ``main``, ``HEAD~`` (``None``: no earlier commit)."""
+    if not _exists(root, "HEAD^{commit}"):
+        return None  # not a git checkout (an exported tree): nothing to compare with
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
     if branch != "main" and _exists(root, "main^{commit}"):
         return "main"
@@ -168,7 +170,7 @@ def check(root: Path, base: str | None) -> tuple[list[str], bool]:
     """Compare ``root``'s working-tree contracts with ``base``'s: report lines, and failure."""
     head = read_contract_files(root / CONTRACTS) if (root / CONTRACTS).is_dir() else {}
     if base is None:
-        return ["check-contracts: no base to compare with (first commit)."], False
+        return ["check-contracts: no base to compare with (no earlier commit)."], False
     texts = base_contract_texts(root, base)
     base_files: dict[str, ContractFile] = {
         name: parse_contract_file(text, f"{base}:{CONTRACTS}/{name}")
