@@ -19,6 +19,13 @@ RUN python3 -m venv /opt/venv \
 COPY requirements/platform.txt /opt/platform/requirements.txt
 RUN pip install --require-hashes --no-deps -r /opt/platform/requirements.txt
 
+# The instance's storage classes (dagster.yaml): a small package of shared_lib's distribution
+# that needs nothing but dagster-postgres, put on the path without the rest of shared_lib.
+COPY shared_lib/src/platform_storage /opt/platform/python/platform_storage
+RUN python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])" \
+      | xargs -I{} sh -c 'echo /opt/platform/python > {}/platform.pth' \
+ && python -c "import platform_storage"
+
 COPY deploy/with-docker-socket.sh /usr/local/bin/with-docker-socket
 # workspace.yaml is mounted by compose (generated from the locations): a new location
 # restarts the webserver and daemon but rebuilds nothing here.

@@ -38,10 +38,11 @@ def instance(
 ) -> Iterator[DagsterInstance]:
     for name, value in postgres.env.items():
         monkeypatch.setenv(name, value)
-    storage = yaml.safe_load((ROOT / "dagster.yaml").read_text())["storage"]
+    deployment = yaml.safe_load((ROOT / "dagster.yaml").read_text())
+    storages = ("run_storage", "event_log_storage", "schedule_storage")
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text(yaml.safe_dump({"storage": storage}))
+    (home / "dagster.yaml").write_text(yaml.safe_dump({k: deployment[k] for k in storages}))
     with DagsterInstance.from_config(str(home)) as instance:
         instance.wipe()
         yield instance

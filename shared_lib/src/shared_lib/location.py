@@ -5,7 +5,8 @@ definitions (:mod:`shared_lib.definition_guards`: unique keys, known inputs, the
 published contracts it reads), the IO manager every asset uses (after checking that its data
 directory can be written), the declarative-automation
 sensor, shipped running (on Dagster 1.13 the implicit default sensor starts stopped, so nothing
-would refresh until someone switched it on), and the executor. Steps run in the run's own
+would refresh until someone switched it on), the bound on runs stuck NOT_STARTED or QUEUED
+(:mod:`shared_lib.stuck_runs`), and the executor. Steps run in the run's own
 process: every run already has a container of its own, and a subprocess per step (the
 multiprocess default) cost 5-10 s of start-up per step in a container, far more than the steps.
 
@@ -35,6 +36,7 @@ from shared_lib.definition_guards import (
 )
 from shared_lib.parquet_io import default_io_manager
 from shared_lib.storage import require_writable_data_dir
+from shared_lib.stuck_runs import stuck_runs_sensor
 
 AUTOMATION_SENSOR_NAME = "default_automation_condition_sensor"
 
@@ -74,7 +76,8 @@ def with_platform_policies(
                 target=AssetSelection.all(),
                 default_status=DefaultSensorStatus.RUNNING,
                 minimum_interval_seconds=automation_interval_seconds,
-            )
+            ),
+            stuck_runs_sensor(),
         ],
     )
     return Definitions.merge(defs, platform)
