@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 
+from shared_lib.stuck_runs import STUCK_RUNS_SENSOR_NAME
 from tests.support.stack import FINISHED, Stack, docker, wait_until
 
 pytestmark = pytest.mark.faults
@@ -150,3 +151,32 @@ def test_postgres_unreachable_for_a_minute_while_the_ui_is_used(stack: Stack) ->
     assert after == []
     assert every_run_ends_in_success(stack, [launched], timeout=300) < 300
     assert stuck_runs(stack) == []
+
+
+SENSOR = """
+query ($selector: SensorSelector!) {
+  sensorOrError(sensorSelector: $selector) {
+    __typename
+    ... on Sensor { sensorState { status ticks(limit: 1) { status skipReason error { message } } } }
+  }
+}
+"""
+
+
+def test_every_location_runs_the_stuck_runs_safeguard_visibly(stack: Stack) -> None:
+    def ticked_in(location: str) -> dict[str, Any] | None:
+        selector = {
+            "repositoryLocationName": location,
+            "repositoryName": "__repository__",
+            "sensorName": STUCK_RUNS_SENSOR_NAME,
+        }
+        found = stack.graphql(SENSOR, {"selector": selector})["sensorOrError"]
+        assert found["__typename"] == "Sensor", (location, found)
+        state = found["sensorState"]
+        assert state["status"] == "RUNNING", location
+        return state["ticks"][0] if state["ticks"] else None
+
+    for location in stack.locations():
+        tick = wait_until(lambda loc=location: ticked_in(loc), 180, f"a tick in {location}")
+        assert tick["status"] == "SKIPPED", (location, tick)
+        assert "past its bound" in tick["skipReason"] or "Failed" in tick["skipReason"], tick

@@ -76,6 +76,7 @@ def compose_code_servers(locations: Sequence[Location]) -> str:
         "        PYTHON_IMAGE: ${PYTHON_IMAGE:-python:3.11-slim-bookworm}\n"
         f"        LOCATION: {location.name}\n"
         "    environment:\n"
+        "      <<: *postgres-env # sensors of the platform read the instance (stuck runs)\n"
         f"      DAGSTER_CURRENT_IMAGE: *{location.service}-image\n"
         "      DAGSTER_CONTAINER_CONTEXT: *run-container-context\n"
         for location in locations
