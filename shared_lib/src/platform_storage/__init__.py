@@ -9,21 +9,35 @@ ships it, go back to ``storage: postgres:`` in dagster.yaml and delete this pack
 
 Each class is its dagster-postgres storage, configured the same way (``postgres_db: ...``), whose
 ``optimize_for_webserver`` also turns the ping on. Other processes (daemon, run workers) open a
-connection per use and need none. This is its own package, in shared_lib's distribution but
-without shared_lib's dependencies, so the webserver and daemon image (no team code) loads it too.
+connection per use and need none.
+
+And every new connection is patient: dagster-postgres retries a failed connect for about 6 s, less
+than Postgres takes to come back after a crash (8-10 s measured here), so a run in flight lost
+its events and failed as a *step* failure, which run retries do not retry. Loading this package
+makes connects to Postgres retry for up to ``PLATFORM_POSTGRES_CONNECT_PATIENCE_SECONDS``
+(default 60) in every process that loads the instance: run workers ride out a restart, and a
+request sent while Postgres is away waits for it instead of failing.
+
+This is its own package, in shared_lib's distribution but without shared_lib's dependencies, so
+the webserver and daemon image (no team code) loads it too.
 """
 
+import logging
+import os
+import time
 from typing import Any
 
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
-from sqlalchemy import event, exc
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.pool import Pool
 
 __all__ = [
+    "CONNECT_PATIENCE_ENV",
     "PlatformPostgresEventLogStorage",
     "PlatformPostgresRunStorage",
     "PlatformPostgresScheduleStorage",
+    "connect_patiently",
     "ping_before_use",
 ]
 
@@ -39,6 +53,37 @@ def _ping(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) 
     except Exception as error:  # psycopg2's OperationalError or InterfaceError: it is dead
         # The pool discards the connection and checks out a fresh one (up to three times).
         raise exc.DisconnectionError("pooled connection lost; reconnecting") from error
+
+
+CONNECT_PATIENCE_ENV = "PLATFORM_POSTGRES_CONNECT_PATIENCE_SECONDS"
+
+
+def _connect_patiently(dialect: Any, connection_record: Any, cargs: Any, cparams: Any) -> Any:
+    """Open a Postgres connection, retrying while the server is down or starting up."""
+    if dialect.name != "postgresql":
+        return None  # SQLAlchemy's own connect
+    patience = float(os.environ.get(CONNECT_PATIENCE_ENV) or 60)
+    deadline = time.monotonic() + patience
+    delay = 0.5
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            logging.getLogger(__name__).warning(
+                "Postgres unreachable (%s); retrying for up to %.0f s in all",
+                str(error).strip().splitlines()[0],
+                patience,
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def connect_patiently() -> None:
+    """Make every new Postgres connection of this process retry for a while (idempotent)."""
+    if not event.contains(Engine, "do_connect", _connect_patiently):
+        event.listen(Engine, "do_connect", _connect_patiently)
 
 
 def ping_before_use() -> None:
@@ -78,3 +123,6 @@ class PlatformPostgresEventLogStorage(_PingedWhenPooled, PostgresEventLogStorage
 
 class PlatformPostgresScheduleStorage(_PingedWhenPooled, PostgresScheduleStorage):
     """Schedules and sensors' state in Postgres; connections pinged before use in the webserver."""
+
+
+connect_patiently()
