@@ -76,7 +76,11 @@ def every_run_ends_in_success(stack: Stack, run_ids: list[str], timeout: float) 
     def all_ended() -> bool:
         return all(outcome(run_id) == "SUCCESS" for run_id in run_ids)
 
-    wait_until(all_ended, timeout, "every run ending SUCCESS (itself or through a retry)", every=3)
+    try:
+        wait_until(all_ended, timeout, "every run ending SUCCESS (itself or through a retry)", 3)
+    except AssertionError:
+        ends = {run_id: (stack.run(run_id)["status"], outcome(run_id)) for run_id in run_ids}
+        raise AssertionError(f"not every run ended SUCCESS within {timeout} s: {ends}") from None
     return time.time() - started
 
 
