@@ -12,8 +12,8 @@ Each class is its dagster-postgres storage, configured the same way (``postgres_
 connection per use and need none.
 
 And every new connection is patient: dagster-postgres retries a failed connect for about 6 s, less
-than Postgres takes to come back after a crash (8-10 s measured here), so a run in flight lost
-its events and failed as a *step* failure, which run retries do not retry. Loading this package
+than Postgres takes to come back after a crash (8-10 s measured here): a run worker writing its
+events then gave up (in one trial a run in flight never ended SUCCESS). Loading this package
 makes connects to Postgres retry for up to ``PLATFORM_POSTGRES_CONNECT_PATIENCE_SECONDS``
 (default 60) in every process that loads the instance: run workers ride out a restart, and a
 request sent while Postgres is away waits for it instead of failing.
