@@ -69,7 +69,7 @@ def _connect_patiently(dialect: Any, connection_record: Any, cargs: Any, cparams
         try:
             return dialect.connect(*cargs, **cparams)
         except dialect.loaded_dbapi.OperationalError as error:
-            if time.monotonic() + delay > deadline:
+            if _permanent(error) or time.monotonic() + delay > deadline:
                 raise
             logging.getLogger(__name__).warning(
                 "Postgres unreachable (%s); retrying for up to %.0f s in all",
@@ -78,6 +78,20 @@ def _connect_patiently(dialect: Any, connection_record: Any, cargs: Any, cparams
             )
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+PERMANENT_ERRORS = (
+    "authentication failed",
+    "does not exist",
+    "no password supplied",
+    "pg_hba.conf",
+    "permission denied",
+)
+"""Connect errors that waiting does not cure (wrong settings): reported at once."""
+
+
+def _permanent(error: Exception) -> bool:
+    return any(permanent in str(error) for permanent in PERMANENT_ERRORS)
 
 
 def connect_patiently() -> None:

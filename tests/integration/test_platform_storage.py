@@ -10,6 +10,9 @@ from sqlalchemy.pool import Pool
 
 import platform_storage
 from platform_storage import CONNECT_PATIENCE_ENV, ping_before_use
+from tests.support.postgres import PostgresServer
+
+pytestmark = pytest.mark.postgres
 
 
 def unused_port() -> int:
@@ -29,6 +32,18 @@ def test_a_connect_to_a_postgres_that_is_down_keeps_trying_for_the_patience_wind
 
     retries = [r for r in caplog.records if "Postgres unreachable" in r.getMessage()]
     assert len(retries) == 2  # after 0.5 s and 1 s; a 2 s wait would end past the 3 s window
+
+
+def test_wrong_settings_fail_at_once_without_waiting(
+    postgres: PostgresServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = f"postgresql+psycopg2://no_such_role@{postgres.host}:{postgres.port}/{postgres.db}"
+
+    with caplog.at_level(logging.WARNING), pytest.raises(sqlalchemy.exc.OperationalError) as error:
+        sqlalchemy.create_engine(wrong).connect()
+
+    assert 'role "no_such_role" does not exist' in str(error.value)
+    assert not [r for r in caplog.records if "Postgres unreachable" in r.getMessage()]
 
 
 def test_other_databases_connect_as_sqlalchemy_does() -> None:
