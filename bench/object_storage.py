@@ -10,9 +10,8 @@ Run: .venv/bin/python -m bench.object_storage [--repeats 5] [--sizes 100000,1000
 import argparse
 import os
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import dagster as dg
 import polars as pl
 
 from bench.harness import interleaved, median, print_table
-from bench.parquet_io import PROGRAMS, make_frame
+from bench.parquet_io import PROGRAMS, make_frame, partitioned_round_trip, timed
 from shared_lib import PolarsParquetIOManager
 from shared_lib.storage import object_storage_options
 from tests.support.s3 import URL_ENV, S3Server, local_s3
@@ -35,14 +34,6 @@ def s3_server() -> Iterator[S3Server]:
         return
     with tempfile.TemporaryDirectory() as directory, local_s3(Path(directory)) as server:
         yield server
-
-
-def timed(write: Callable[[], object], read: Callable[[], object]) -> dict[str, float]:
-    started = time.perf_counter()
-    write()
-    written = time.perf_counter()
-    read()
-    return {"write_s": written - started, "read_s": time.perf_counter() - written}
 
 
 def raw(frame: pl.DataFrame, base: str, *, partitioned: bool) -> dict[str, float]:
@@ -72,25 +63,7 @@ def ours(frame: pl.DataFrame, base: str, *, partitioned: bool) -> dict[str, floa
         return timed(
             lambda: manager.handle_output(output, frame), lambda: manager.load_input(source)
         )
-    parts = frame.partition_by("segment", maintain_order=False)
-    keys = PROGRAMS.get_partition_keys()[: len(parts)]
-    outputs = [
-        dg.build_output_context(
-            asset_key="ours_parts", partition_key=key, asset_partitions_def=PROGRAMS
-        )
-        for key in keys
-    ]
-    source = dg.build_input_context(
-        asset_key="ours_parts",
-        asset_partitions_def=PROGRAMS,
-        asset_partition_key_range=dg.PartitionKeyRange(keys[0], keys[-1]),
-    )
-
-    def write() -> None:
-        for output, part in zip(outputs, parts, strict=True):
-            manager.handle_output(output, part)
-
-    return timed(write, lambda: manager.load_input(source))
+    return partitioned_round_trip(manager, frame)
 
 
 def main() -> None:

@@ -85,6 +85,13 @@ def ours(
             lambda: manager.handle_output(output, value),
             lambda: _collect(manager.load_input(source)),
         )
+    return partitioned_round_trip(manager, frame)
+
+
+def partitioned_round_trip(
+    manager: PolarsParquetIOManager, frame: pl.DataFrame
+) -> dict[str, float]:
+    """Seconds for ``manager`` to write ``frame`` as one partition per segment and read all back."""
     parts = frame.partition_by("segment", as_dict=False, maintain_order=False)
     keys = PROGRAMS.get_partition_keys()[: len(parts)]
     outputs = [
