@@ -2,7 +2,7 @@
 
 Both talk to a real S3 API (a throwaway SeaweedFS started here, as the tests start it, or the
 one PLATFORM_TEST_S3_URL names) with the same storage options. Ours collects a LazyFrame before
-uploading (never a partial object: shared_lib.parquet_stores), checks each input object exists
+uploading (never a partial object: shared_lib.storage.parquet_stores), checks each input object exists
 and splits partitions; raw polars writes and scans the same objects directly.
 Run: .venv/bin/python -m bench.object_storage [--repeats 5] [--sizes 100000,1000000,10000000]
 """
@@ -21,7 +21,7 @@ import polars as pl
 from bench.harness import interleaved, median, print_table
 from bench.parquet_io import PROGRAMS, make_frame, partitioned_round_trip, timed
 from shared_lib import PolarsParquetIOManager
-from shared_lib.storage import object_storage_options
+from shared_lib.storage.settings import object_storage_options
 from tests.support.s3 import URL_ENV, S3Server, local_s3
 
 BUCKET = "platform-bench"

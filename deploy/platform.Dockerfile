@@ -1,8 +1,11 @@
-# The Dagster webserver (UI) and daemon: dagster, the webserver, Postgres storage and the Docker
-# run launcher, from their hash-pinned lock. No team code: that lives in the code servers.
+# The Dagster webserver (UI) and daemon: dagster, the webserver and platform_services (the
+# instance's storages, run launcher and step-log store of the deployment mode INSTANCE: docker,
+# the default, or docker-s3 for compose's object-storage mode), from hash-pinned locks. No team
+# code (that lives in the code servers), no shared_lib, no repository tooling.
 # Build from the repository root: docker build -f deploy/platform.Dockerfile .
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 FROM ${PYTHON_IMAGE}
+ARG INSTANCE=docker
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -16,15 +19,18 @@ RUN python3 -m venv /opt/venv \
  && useradd --uid 10001 --gid dagster --home-dir /opt/dagster/home --create-home dagster \
  && install -d -o dagster -g dagster /opt/dagster/compute_logs
 
-COPY requirements/platform.txt /opt/platform/requirements.txt
-RUN pip install --require-hashes --no-deps -r /opt/platform/requirements.txt
+COPY requirements/build.txt requirements/platform.txt /opt/platform/requirements/
+RUN pip install --require-hashes --no-deps \
+      -r /opt/platform/requirements/build.txt -r /opt/platform/requirements/platform.txt
+COPY requirements/instance-${INSTANCE}.txt /opt/platform/requirements/
+RUN pip install --require-hashes --no-deps -r /opt/platform/requirements/instance-${INSTANCE}.txt
 
-# The instance's storage classes (dagster.yaml): a small package of shared_lib's distribution
-# that needs nothing but dagster-postgres, put on the path without the rest of shared_lib.
-COPY shared_lib/src/platform_storage /opt/platform/python/platform_storage
-RUN python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])" \
-      | xargs -I{} sh -c 'echo /opt/platform/python > {}/platform.pth' \
- && python -c "import platform_storage"
+# platform_services (dagster.yaml names its storage classes), installed as a wheel built here.
+COPY platform_services/pyproject.toml /tmp/build/platform_services/
+COPY platform_services/src /tmp/build/platform_services/src
+RUN pip install --no-deps --no-build-isolation --compile /tmp/build/platform_services \
+ && rm -rf /tmp/build \
+ && python -c "import platform_services.instance_storage"
 
 COPY deploy/with-docker-socket.sh /usr/local/bin/with-docker-socket
 # workspace.yaml is mounted by compose (generated from the locations): a new location

@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from shared_lib.workspace.boundaries import duplicate_keys
-from shared_lib.workspace.locations import discover_locations
+from repo_tooling.check_locations import duplicate_keys
+from repo_tooling.locations import discover_locations
 from tests.conftest import SCAFFOLDED_TEAM
 from tests.support.stack import ARTIFACTS, Stack
 

@@ -145,7 +145,7 @@ def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
         assert "min_churn_proba=0.9 and max_churn_proba=0.8" in error
         health = subprocess.run(
             ["docker", "exec", stack.container("location-features"),
-             "python", "-m", "shared_lib.code_server_health"],
+             "python", "-m", "platform_services.code_server_health"],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert health.returncode == 1

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from shared_lib.stuck_runs import STUCK_RUNS_SENSOR_NAME
+from shared_lib.policies.stuck_runs import STUCK_RUNS_SENSOR_NAME
 from tests.support.stack import FINISHED, Stack, docker, wait_until
 
 pytestmark = pytest.mark.faults

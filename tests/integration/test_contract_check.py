@@ -42,7 +42,7 @@ def core_contract(repo: Path) -> Iterator[Path]:
 
 def check_contracts(repo: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shared_lib.workspace.contract_check", "--root", str(repo)],
+        [sys.executable, "-m", "repo_tooling.check_contracts", "--root", str(repo)],
         capture_output=True,
         text=True,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared_lib.workspace.locations import discover_locations
+from repo_tooling.locations import discover_locations
 from tests.support.stack import ROOT, Stack, free_port, wait_until
 
 SMALL_CORE = {"ops": {"user_history": {"config": {"n_users": 1_000}}}}

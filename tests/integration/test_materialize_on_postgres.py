@@ -17,7 +17,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatu
 from location_core.definitions import defs as load_core_defs
 from location_features.definitions import defs as load_features_defs
 from shared_lib import contract, logistic_probability
-from shared_lib.parquet_stores import parquet_store
+from shared_lib.storage.parquet_stores import parquet_store
 from tests.support.postgres import PostgresServer
 
 SPECIAL_USER_PROGRAMS = contract("users/special").spec.partitions_def

@@ -30,7 +30,7 @@ class S3Server:
 
     @property
     def env(self) -> dict[str, str]:
-        """The AWS variables the platform reads (shared_lib.storage.OBJECT_STORAGE_ENV)."""
+        """The AWS variables the platform reads (shared_lib.storage.settings.OBJECT_STORAGE_ENV)."""
         return {
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_ACCESS_KEY_ID": ACCESS_KEY,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from dagster import Definitions
 
-from shared_lib.workspace.boundaries import load_definitions
-from shared_lib.workspace.locations import discover_locations
+from repo_tooling.check_locations import load_definitions
+from repo_tooling.locations import discover_locations
 
 ROOT = Path(__file__).resolve().parents[2]
 DG = Path(sys.executable).parent / "dg"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared_lib.workspace.locations import discover_locations
+from repo_tooling.locations import discover_locations
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKS = sorted((ROOT / "requirements").glob("*.txt"))
@@ -33,6 +33,9 @@ def test_there_is_a_lock_per_deployable_unit() -> None:
 
     assert {lock.stem for lock in LOCKS} == {
         *locations,
+        "instance-docker",
+        "instance-docker-s3",
+        "instance-kubernetes",
         "platform",
         "build",
         "object_storage",

@@ -16,7 +16,19 @@ partitions, checks, metadata, storage and the contracts between locations.
 'churn_0p9_to_1p0/users'
 """
 
-from shared_lib.checks import (
+from shared_lib.assets.inputs import AssetInput
+from shared_lib.assets.standard_asset import standard_asset
+from shared_lib.contracts.published import (
+    AssetContract,
+    contract,
+    define_contract,
+    published_contract,
+    published_contracts,
+)
+from shared_lib.errors import AssetDefinitionError
+from shared_lib.factories.churn_bands import build_churn_band_asset, churn_band_name
+from shared_lib.factories.feature_dag import FeatureSpec, build_feature_assets
+from shared_lib.frames.checks import (
     CheckOutcome,
     FrameCheck,
     evaluate_checks,
@@ -26,22 +38,11 @@ from shared_lib.checks import (
     unique,
     values_between,
 )
-from shared_lib.churn import build_churn_band_asset, churn_band_name
-from shared_lib.contracts import (
-    AssetContract,
-    contract,
-    define_contract,
-    published_contract,
-    published_contracts,
-)
-from shared_lib.decorator import standard_asset
-from shared_lib.errors import AssetDefinitionError
-from shared_lib.feature_factory import FeatureSpec, build_feature_assets
-from shared_lib.inputs import AssetInput
 from shared_lib.linear_model import logistic_probability, model_frame
-from shared_lib.location import with_platform_policies
-from shared_lib.parquet_io import PolarsParquetIOManager, default_io_manager
-from shared_lib.storage import DATA_DIR_ENV, PARTITION_EXPR
+from shared_lib.policies.platform_policies import with_platform_policies
+from shared_lib.storage.io_manager import PolarsParquetIOManager, default_io_manager
+from shared_lib.storage.partition_column import PARTITION_EXPR
+from shared_lib.storage.settings import DATA_DIR_ENV
 
 __all__ = [
     "DATA_DIR_ENV",

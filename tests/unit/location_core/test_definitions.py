@@ -7,7 +7,7 @@ from dagster import AssetKey, Definitions
 
 from location_core.definitions import defs as load_defs
 from shared_lib import DATA_DIR_ENV, churn_band_name, contract
-from shared_lib.location import AUTOMATION_SENSOR_NAME
+from shared_lib.policies.platform_policies import AUTOMATION_SENSOR_NAME
 
 USERS = contract("users")
 SPECIAL_USERS = contract("users/special")

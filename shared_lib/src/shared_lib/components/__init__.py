@@ -13,8 +13,8 @@ imports it whenever a location loads its ``defs/`` folder: keep it cheap and imp
 ['churn_0p9_to_1p0/users']
 """
 
-from shared_lib.components.churn_bands import ChurnBandsComponent
-from shared_lib.components.sql_asset import SqlAssetComponent
-from shared_lib.components.upstream_contracts import UpstreamContractsComponent
+from shared_lib.components.churn_bands_component import ChurnBandsComponent
+from shared_lib.components.sql_asset_component import SqlAssetComponent
+from shared_lib.components.upstream_contracts_component import UpstreamContractsComponent
 
 __all__ = ["ChurnBandsComponent", "SqlAssetComponent", "UpstreamContractsComponent"]

@@ -2,29 +2,36 @@
 
 Shared by the components so that ``users`` means the same thing in every ``defs.yaml``: the
 contract published for the key ``users`` if there is one, else the asset key itself (which the
-location must then produce or declare; :mod:`shared_lib.definition_guards` says so at load).
+location must then produce or declare; :mod:`shared_lib.policies.definition_guards` says so at
+load). A component's resolver calls this once per name and keeps the :class:`ResolvedInput`,
+which the factories and ``standard_asset`` take as it is.
 """
 
-from dagster import AssetKey, AssetSpec
+import dagster as dg
 
-from shared_lib.contracts import AssetContract, published_contract, published_contracts
+from shared_lib.asset_keys import parse_asset_key
+from shared_lib.assets.inputs import ResolvedInput, resolve_input
+from shared_lib.contracts.published import AssetContract, published_contract, published_contracts
 
 
-def resolve_reference(name: str) -> AssetContract | AssetSpec:
-    """The contract published as ``name``, else a bare spec of the asset key ``name``."""
-    contract = published_contract(name)
-    if contract is not None:
-        return contract
-    try:
-        key = AssetKey.from_user_string(name)
-    except Exception as error:
-        raise ValueError(f"{name!r} is not an asset key: {error}") from None
-    if not name or any(not part for part in key.path):
-        raise ValueError(
-            f"{name!r} is not an asset key; write one like users or users/special "
-            f"(published contracts: {sorted(published_contracts())})."
-        )
-    return AssetSpec(key)
+def resolve_reference(name: str) -> ResolvedInput:
+    """The contract published as ``name``, else the asset key ``name``, resolved.
+
+    >>> resolve_reference("users").contract is not None, resolve_reference("crm/leads").key.path
+    (True, ['crm', 'leads'])
+    """
+    found: AssetContract | dg.AssetKey | None = published_contract(name)
+    if found is None:
+        try:
+            found = parse_asset_key(name)
+        except ValueError as error:
+            raise ValueError(f"{error} (published contracts: {published_names()}).") from None
+    return resolve_input(found, asset=name, parameter=name)
+
+
+def resolve_reference_field(context: dg.ResolutionContext, raw: object) -> ResolvedInput:
+    """A ``dg.Resolver`` function: one ``defs.yaml`` field naming one upstream, resolved."""
+    return resolve_reference(context.resolve_value(raw, as_type=str))
 
 
 def published_names() -> list[str]:

@@ -8,7 +8,7 @@ from dagster import AssetKey, AssetsDefinition, materialize
 
 from shared_lib import PolarsParquetIOManager, contract, standard_asset
 from shared_lib.components import SqlAssetComponent
-from shared_lib.contracts import COLUMNS_READ
+from shared_lib.contracts.published import COLUMNS_READ
 from tests.support.components import defs_from_yaml, load_error
 from tests.support.runs import check_results, materialized_metadata
 
