@@ -4,7 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from repo_tooling.generate_deployment import stale_files, workspace_yaml
+from repo_tooling.compose_files import workspace_yaml
+from repo_tooling.generate_deployment import stale_files
 from repo_tooling.locations import Location, discover_locations
 from tests.support.stack import ROOT
 

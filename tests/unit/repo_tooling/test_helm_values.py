@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from repo_tooling.generate_deployment import helm_values
+from repo_tooling.helm_values import helm_values
 from repo_tooling.locations import Location, discover_locations
 from tests.support.stack import ROOT
 
