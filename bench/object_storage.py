@@ -2,8 +2,8 @@
 
 Both talk to a real S3 API (a throwaway SeaweedFS started here, as the tests start it, or the
 one PLATFORM_TEST_S3_URL names) with the same storage options. Ours collects a LazyFrame before
-uploading (never a partial object: shared_lib.storage.parquet_stores), checks each input object exists
-and splits partitions; raw polars writes and scans the same objects directly.
+uploading (never a partial object: shared_lib.storage.parquet_stores), checks each input object
+exists and splits partitions; raw polars writes and scans the same objects directly.
 Run: .venv/bin/python -m bench.object_storage [--repeats 5] [--sizes 100000,1000000,10000000]
 """
 

@@ -116,7 +116,7 @@ def snapshot(defs: Definitions) -> dict[str, Any]:
         "schedules": sorted(s.name for s in repository.schedule_defs),
         "jobs": sorted(j.name for j in repository.get_all_jobs()),
         "resources": sorted(defs.resources or {}),
-        "executor": repr(defs.executor.name if defs.executor else None),
+        "executor": getattr(defs.executor, "name", repr(defs.executor)),
     }
 
 
