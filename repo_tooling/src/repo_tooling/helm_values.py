@@ -67,6 +67,18 @@ def helm_values(locations: Sequence[Location]) -> str:
         for location in locations
     ]
     official = {"repository": "docker.io/dagster/dagster-celery-k8s", "tag": DAGSTER_VERSION}
+
+    def platform_service(memory_limit: str) -> dict[str, Any]:
+        """The webserver's or the daemon's: the official image, the secrets, resources."""
+        return {
+            "image": {**official, "pullPolicy": "IfNotPresent"},
+            "envSecrets": secret_env,
+            "resources": {
+                "requests": {"cpu": "250m", "memory": "512Mi"},
+                "limits": {"cpu": "1", "memory": memory_limit},
+            },
+        }
+
     values: dict[str, Any] = {
         "global": {"postgresqlSecretName": HELM_POSTGRES_SECRET},
         "generatePostgresqlPasswordSecret": False,
@@ -79,21 +91,9 @@ def helm_values(locations: Sequence[Location]) -> str:
             "postgresqlParams": {"connect_timeout": 10},
             "service": {"port": 5432},
         },
-        "dagsterWebserver": {
-            "image": {**official, "pullPolicy": "IfNotPresent"},
-            "envSecrets": secret_env,
-            "resources": {
-                "requests": {"cpu": "250m", "memory": "512Mi"},
-                "limits": {"cpu": "1", "memory": "1Gi"},
-            },
-        },
+        "dagsterWebserver": platform_service(memory_limit="1Gi"),
         "dagsterDaemon": {
-            "image": {**official, "pullPolicy": "IfNotPresent"},
-            "envSecrets": secret_env,
-            "resources": {
-                "requests": {"cpu": "250m", "memory": "512Mi"},
-                "limits": {"cpu": "1", "memory": "2Gi"},
-            },
+            **platform_service(memory_limit="2Gi"),
             "runCoordinator": {
                 "enabled": True,
                 "type": "QueuedRunCoordinator",

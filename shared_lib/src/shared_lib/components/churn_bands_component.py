@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from shared_lib.assets.inputs import ResolvedInput
 from shared_lib.components.references import resolve_reference_field
-from shared_lib.components.scaffolding import write_defs_yaml
+from shared_lib.components.scaffolding import defs_yaml_scaffolder
 from shared_lib.factories.churn_bands import build_churn_band_asset, churn_band_problem
 
 
@@ -58,20 +58,16 @@ class ChurnBandsScaffoldParams(BaseModel):
     max: float = 0.7
 
 
-class ChurnBandsScaffolder(dg.Scaffolder[ChurnBandsScaffoldParams]):
-    @classmethod
-    def get_scaffold_params(cls) -> type[ChurnBandsScaffoldParams]:
-        return ChurnBandsScaffoldParams
+def _example(params: ChurnBandsScaffoldParams, folder: str) -> tuple[dict[str, Any], str]:
+    bands = [{"min": params.min, "max": params.max}]
+    return (
+        {"upstream": params.upstream, "bands": bands},
+        "One asset per band: users of upstream with min < predicted_churn_proba <= max,\n"
+        "keyed churn_<min>_to_<max>/<upstream key>.",
+    )
 
-    def scaffold(self, request: dg.ScaffoldRequest[ChurnBandsScaffoldParams]) -> None:
-        params = request.params or ChurnBandsScaffoldParams()
-        bands = [{"min": params.min, "max": params.max}]
-        write_defs_yaml(
-            request,
-            {"upstream": params.upstream, "bands": bands},
-            comment="One asset per band: users of upstream with min < predicted_churn_proba <= max"
-            ",\nkeyed churn_<min>_to_<max>/<upstream key>.",
-        )
+
+ChurnBandsScaffolder = defs_yaml_scaffolder(ChurnBandsScaffoldParams, _example)
 
 
 @dg.scaffold_with(ChurnBandsScaffolder)

@@ -5,11 +5,42 @@ required fields. Each shared_lib component instead scaffolds a small working exa
 the team then edits; ``--json-params`` (or one flag per parameter) fills it in.
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import dagster as dg
 import yaml
+from pydantic import BaseModel
+
+ParamsT = TypeVar("ParamsT", bound=BaseModel)
+
+Example = Callable[[ParamsT, str], tuple[dict[str, Any], str]]
+"""From the scaffold parameters and the folder below ``defs/``: the example's attributes, and the
+comment that says what to edit in them."""
+
+
+def defs_yaml_scaffolder(
+    params_model: type[ParamsT], example: Example[ParamsT]
+) -> type[dg.Scaffolder[ParamsT]]:
+    """A scaffolder writing the ``defs.yaml`` that ``example`` makes of the scaffold parameters.
+
+    ``dg scaffold defs <component> PATH --<param> value`` (or ``--json-params``) fills
+    ``params_model``; without parameters, its defaults make a working example.
+    """
+
+    class DefsYamlScaffolder(dg.Scaffolder[ParamsT]):
+        @classmethod
+        def get_scaffold_params(cls) -> type[ParamsT]:
+            return params_model
+
+        def scaffold(self, request: dg.ScaffoldRequest[ParamsT]) -> None:
+            attributes, comment = example(
+                request.params or params_model(), defs_relative_name(request)
+            )
+            write_defs_yaml(request, attributes, comment)
+
+    return DefsYamlScaffolder
 
 
 def write_defs_yaml(

@@ -32,7 +32,7 @@ from shared_lib.asset_keys import parse_asset_key
 from shared_lib.assets.inputs import ResolvedInput, shared_partition_column
 from shared_lib.assets.standard_asset import standard_asset
 from shared_lib.components.references import published_names, resolve_reference
-from shared_lib.components.scaffolding import defs_relative_name, write_defs_yaml
+from shared_lib.components.scaffolding import defs_yaml_scaffolder
 from shared_lib.errors import AssetDefinitionError
 from shared_lib.frames.checks import FrameCheck, schema_problem
 from shared_lib.frames.yaml_checks import CheckDeclaration, parse_checks
@@ -79,26 +79,22 @@ class SqlAssetScaffoldParams(BaseModel):
     contract: str = "users"
 
 
-class SqlAssetScaffolder(dg.Scaffolder[SqlAssetScaffoldParams]):
-    @classmethod
-    def get_scaffold_params(cls) -> type[SqlAssetScaffoldParams]:
-        return SqlAssetScaffoldParams
+def _example(params: SqlAssetScaffoldParams, folder: str) -> tuple[dict[str, Any], str]:
+    table = params.contract.split("/")[-1]
+    return (
+        {
+            "key": params.key or folder,
+            "inputs": {table: params.contract},
+            "sql": f"SELECT * FROM {table} LIMIT 100",
+            "checks": ["non_empty"],
+        },
+        "inputs: table name in sql -> published contract or asset key "
+        f"(published: {published_names()}).\nchecks: non_empty, {{unique: col}}, "
+        "{no_nulls: [cols]}, {values_between: {column: c, lower: 0, upper: 1}}.",
+    )
 
-    def scaffold(self, request: dg.ScaffoldRequest[SqlAssetScaffoldParams]) -> None:
-        params = request.params or SqlAssetScaffoldParams()
-        table = params.contract.split("/")[-1]
-        write_defs_yaml(
-            request,
-            {
-                "key": params.key or defs_relative_name(request),
-                "inputs": {table: params.contract},
-                "sql": f"SELECT * FROM {table} LIMIT 100",
-                "checks": ["non_empty"],
-            },
-            comment="inputs: table name in sql -> published contract or asset key "
-            f"(published: {published_names()}).\nchecks: non_empty, {{unique: col}}, "
-            "{no_nulls: [cols]}, {values_between: {column: c, lower: 0, upper: 1}}.",
-        )
+
+SqlAssetScaffolder = defs_yaml_scaffolder(SqlAssetScaffoldParams, _example)
 
 
 @dg.scaffold_with(SqlAssetScaffolder)

@@ -19,7 +19,7 @@ import dagster as dg
 from pydantic import BaseModel
 
 from shared_lib.components.references import published_names
-from shared_lib.components.scaffolding import write_defs_yaml
+from shared_lib.components.scaffolding import defs_yaml_scaffolder
 from shared_lib.contracts.published import AssetContract, published_contracts
 
 
@@ -45,19 +45,15 @@ class UpstreamContractsScaffoldParams(BaseModel):
     contracts: list[str] = []
 
 
-class UpstreamContractsScaffolder(dg.Scaffolder[UpstreamContractsScaffoldParams]):
-    @classmethod
-    def get_scaffold_params(cls) -> type[UpstreamContractsScaffoldParams]:
-        return UpstreamContractsScaffoldParams
+def _example(params: UpstreamContractsScaffoldParams, folder: str) -> tuple[dict[str, Any], str]:
+    return (
+        {"contracts": params.contracts},
+        f"List the published contracts this location reads: {published_names()}.\n"
+        "Each contract once per location.",
+    )
 
-    def scaffold(self, request: dg.ScaffoldRequest[UpstreamContractsScaffoldParams]) -> None:
-        params = request.params or UpstreamContractsScaffoldParams()
-        write_defs_yaml(
-            request,
-            {"contracts": params.contracts},
-            comment=f"List the published contracts this location reads: {published_names()}.\n"
-            "Each contract once per location.",
-        )
+
+UpstreamContractsScaffolder = defs_yaml_scaffolder(UpstreamContractsScaffoldParams, _example)
 
 
 @dg.scaffold_with(UpstreamContractsScaffolder)
