@@ -1,10 +1,14 @@
 """Fixtures shared by every test: an isolated data directory and, once per session, the
-expensive parts: a PostgreSQL server and the compose stack.
+expensive parts: a PostgreSQL server, an S3 server and the compose stacks (one per mode).
 
-The stack gets its own project name, network, volumes, images and UI port, so it never touches a
-developer's own `docker compose up`; it is built and brought up from a clean state once, and
-always torn down (`down -v`). Without a reachable registry the stand-in base images are built
-first (scripts/build-base-images) and selected with deploy/airgapped.env, as CI does.
+Each stack gets its own project name, network, volumes, images and UI port, so it never touches
+a developer's own `docker compose up`; it is built and brought up from a clean state once, and
+torn down (`down -v`) as soon as its last test is done. Tests run in that order: those that need
+no stack, then the volume-mode stack's (e2e, then faults), then the object-storage stack's, so
+one stack at a time has the machine. Image layers are shared across stacks (the same recipes;
+only the object-storage mode's instance layer differs). Without a reachable registry the
+stand-in base images are built first (scripts/build-base-images) and selected with
+deploy/airgapped.env, as CI does.
 
 The stack is built from a copy of the repository in which `scripts/new-location` has added one
 more team (SCAFFOLDED_TEAM), exactly as a team engineer would: so the end-to-end tests cover a
@@ -16,7 +20,8 @@ import os
 import secrets
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,31 +118,68 @@ def s3_data_url(
 
 
 FINISHED_STACKS = pytest.StashKey[list[Stack]]()
+OPEN_STACKS = pytest.StashKey[dict[str, Callable[[], None]]]()
+STACK_FIXTURES = ("stack", "object_storage_stack")
+"""The session's compose stacks, in the order their tests run: one at a time (two cores)."""
+
+
+@contextmanager
+def running(stack: Stack, request: pytest.FixtureRequest, label: str, log: str) -> Iterator[Stack]:
+    """``stack`` built, up and healthy from a clean state; always taken down after (``down -v``),
+    as soon as its last test is done (``pytest_runtest_teardown``), with its logs kept."""
+    closed: list[bool] = []
+
+    def close() -> None:
+        if closed:
+            return
+        closed.append(True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / log).write_text(stack.compose("logs", "--no-color", "--timestamps"))
+        # Volumes go too: no graceful stop to wait for (SeaweedFS takes 25 s for one).
+        stack.compose("down", "--volumes", "--remove-orphans", "--timeout", "2")
+        request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
+
+    request.config.stash.setdefault(OPEN_STACKS, {})[request.fixturename] = close
+    stack.compose("down", "--volumes", "--remove-orphans")
+    try:
+        stack.timed(f"{label}build images", "build")
+        stack.timed(f"{label}up to healthy", "up", "--detach", "--wait", "--wait-timeout", "300")
+        yield stack
+    finally:
+        close()
+
+
+def base_image_settings() -> list[str]:
+    """The env files selecting the base images: the stand-ins, built, where no registry answers."""
+    if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
+        subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
+        return ["deploy/airgapped.env"]
+    return []
+
+
+def require_docker() -> None:
+    problem = docker_engine_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(problem)
+        pytest.skip(problem)
 
 
 @pytest.fixture(scope="session")
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    problem = docker_engine_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(problem)
-        pytest.skip(problem)
+    require_docker()
     root = copy_repository(tmp_path_factory.mktemp("platform") / "repo")
     started = time.monotonic()
     subprocess.run([str(root / "scripts" / "new-location"), SCAFFOLDED_TEAM], cwd=root, check=True)
     scaffolded_in = time.monotonic() - started
     shorten_freshness_window(root, STALE_AFTER_A_MINUTE)
-    env_files: list[str] = []
-    if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
-        subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
-        env_files = ["deploy/airgapped.env"]
     stack = Stack(
         root=root,
         name="dagster-platform-e2e",
         ui_port=free_port(),
-        env_files=env_files,
+        env_files=base_image_settings(),
         settings={
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
             "DAGSTER_READONLY_UI_PORT": str(free_port()),
@@ -145,57 +187,47 @@ def stack(
         },
     )
     stack.timings["scripts/new-location"] = scaffolded_in
-    stack.compose("down", "--volumes", "--remove-orphans")
-    try:
-        stack.timed("build images", "build")
-        stack.timed("up to healthy", "up", "--detach", "--wait", "--wait-timeout", "300")
-        yield stack
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "compose.log").write_text(stack.compose("logs", "--no-color", "--timestamps"))
-        stack.compose("down", "--volumes", "--remove-orphans")
-        request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
+    with running(stack, request, label="", log="compose.log") as up:
+        yield up
 
 
 @pytest.fixture(scope="session")
 def object_storage_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     """The stack in its object-storage mode, selected as a user would: deploy/object-storage.env."""
-    problem = docker_engine_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(problem)
-        pytest.skip(problem)
-    env_files: list[str] = []
-    if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
-        subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
-        env_files = ["deploy/airgapped.env"]
+    require_docker()
     stack = Stack(
         name="dagster-platform-s3",
         ui_port=free_port(),
-        env_files=[*env_files, "deploy/object-storage.env"],
+        env_files=[*base_image_settings(), "deploy/object-storage.env"],
         settings={
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
             "OBJECT_STORAGE_SECRET_KEY": secrets.token_urlsafe(16),
         },
     )
-    stack.compose("down", "--volumes", "--remove-orphans")
-    try:
-        stack.timed("object storage: build images", "build")
-        stack.timed(
-            "object storage: up to healthy", "up", "--detach", "--wait", "--wait-timeout", "300"
-        )
-        yield stack
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        logs = stack.compose("logs", "--no-color", "--timestamps")
-        (ARTIFACTS / "compose-object-storage.log").write_text(logs)
-        stack.compose("down", "--volumes", "--remove-orphans")
-        request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
+    with running(stack, request, label="object storage: ", log="compose-object-storage.log") as up:
+        yield up
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The object-storage stack's tests last, once the main stack's are done with it."""
-    items.sort(key=lambda item: "object_storage_stack" in getattr(item, "fixturenames", ()))
+    """Tests that need no stack first, then each stack's tests together, one stack at a time."""
+
+    def stack_order(item: pytest.Item) -> int:
+        used = [i for i, name in enumerate(STACK_FIXTURES, 1) if name in item.fixturenames]
+        return used[0] if used else 0
+
+    items.sort(key=stack_order)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A stack goes down right after its last test, so the next one has the machine to itself."""
+    result = yield
+    for name in STACK_FIXTURES:
+        if name in item.fixturenames and (nextitem is None or name not in nextitem.fixturenames):
+            close = item.config.stash.get(OPEN_STACKS, {}).pop(name, None)
+            if close is not None:
+                close()
+    return result
 
 
 def pytest_terminal_summary(

@@ -5,14 +5,15 @@ the webserver *and* the daemon serve a returning location again with nobody pres
 a broken location shows its error and a rebuild of only its image restores it.
 """
 
-import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.support.stack import Stack, docker, wait_until
+from tests.support.stack import ROOT, Stack, wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -106,6 +107,26 @@ def automated_run_of(stack: Stack, location: str, after: float) -> bool:
     )
 
 
+FEATURES_DEFS = Path("location_features", "src", "location_features", "defs")
+
+
+@contextmanager
+def changed_in_the_stacks_repository(stack: Stack, relative: Path) -> Iterator[Path]:
+    """A file of the stack's repository to change, as a team changes its code before a
+    redeploy; the file is as it was again when the block ends (the image built inside keeps the
+    change). The stack's repository is a copy made for the tests, never the checkout."""
+    assert stack.root != ROOT, "the tests change only their own copy of the repository"
+    path = stack.root / relative
+    original = path.read_text() if path.exists() else None
+    try:
+        yield path
+    finally:
+        if original is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(original)
+
+
 BROKEN_DEFINITIONS = """
 
 # Injected by the test: a factory called with its bounds the wrong way round.
@@ -116,22 +137,11 @@ broken_band = _band(_contract("users"), 0.9, 0.8)
 
 
 def test_a_broken_location_shows_its_error_and_rebuilding_only_it_restores_it(
-    stack: Stack, tmp_path: Path
+    stack: Stack,
 ) -> None:
-    context = tmp_path / "context"
-    for part in ("requirements", "shared_lib", "location_features", "deploy", "contracts"):
-        source = stack.root / part
-        shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
-    defs = context / "location_features" / "src" / "location_features" / "defs"
-    defs = defs / "user_feature_assets.py"
-    defs.write_text(defs.read_text() + BROKEN_DEFINITIONS)
-    python_image = stack.build_arg("location-features", "PYTHON_IMAGE")
-    image = stack.image("location-features")
-    docker(
-        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}",
-        "--build-arg", "LOCATION=location_features", "-t", image,
-        "-f", str(context / "deploy" / "location.Dockerfile"), str(context),
-    )  # fmt: skip
+    with changed_in_the_stacks_repository(stack, FEATURES_DEFS / "user_feature_assets.py") as defs:
+        defs.write_text(defs.read_text() + BROKEN_DEFINITIONS)
+        stack.compose("build", "location-features")
     core_before = stack.container("location-core")
     try:
         stack.compose("up", "--detach", "--no-build", "location-features")
@@ -200,16 +210,6 @@ query Assets($selector: RepositorySelector!) {
 LONG_CORE_RUN = {"ops": {"user_history": {"config": {"n_users": 400_000}}}}
 
 
-def build_location_image(stack: Stack, context: Path, location: str) -> None:
-    """Build ``location``'s image from ``context`` (a changed copy) under the stack's tag."""
-    python_image = stack.build_arg(location.replace("_", "-"), "PYTHON_IMAGE")
-    docker(
-        "build", "--quiet", "--build-arg", f"PYTHON_IMAGE={python_image}",
-        "--build-arg", f"LOCATION={location}", "-t", stack.image(location.replace("_", "-")),
-        "-f", str(context / "deploy" / "location.Dockerfile"), str(context),
-    )  # fmt: skip
-
-
 def serves_asset(stack: Stack, location: str, path: list[str]) -> bool:
     selector = {"repositoryLocationName": location, "repositoryName": "__repository__"}
     repository = stack.graphql(LOCATION_ASSETS, {"selector": selector})["repositoryOrError"]
@@ -217,15 +217,11 @@ def serves_asset(stack: Stack, location: str, path: list[str]) -> bool:
 
 
 def test_redeploying_a_location_under_load_finishes_the_others_runs_and_keeps_automating(
-    stack: Stack, tmp_path: Path
+    stack: Stack,
 ) -> None:
-    context = tmp_path / "context"
-    for part in ("requirements", "shared_lib", "location_features", "deploy", "contracts"):
-        source = stack.root / part
-        shutil.copytree(source, context / part, ignore=shutil.ignore_patterns("__pycache__"))
-    defs = context / "location_features" / "src" / "location_features" / "defs"
-    (defs / "redeploy_probe.py").write_text(REDEPLOYED_ASSET)
-    build_location_image(stack, context, "location_features")
+    with changed_in_the_stacks_repository(stack, FEATURES_DEFS / "redeploy_probe.py") as probe_file:
+        probe_file.write_text(REDEPLOYED_ASSET)
+        stack.compose("build", "location-features")
     probe = ["features", "redeploy_probe"]
     assert not serves_asset(stack, "location_features", probe)
 

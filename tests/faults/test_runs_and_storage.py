@@ -134,7 +134,7 @@ def test_a_restarted_daemon_keeps_automating_without_duplicate_runs(stack: Stack
     stack.timings["daemon restart -> automation runs again"] = time.time() - restarted
 
     requested: Counter[tuple[str, str, str, str | None]] = Counter()
-    for run in stack.runs():
+    for run in stack.runs(materializations=True):
         tags = {t["key"]: t["value"] for t in run["tags"]}
         if "dagster/asset_evaluation_id" not in tags:
             continue

@@ -46,12 +46,12 @@ WORKSPACE = """
 """
 
 RUNS = """
-query Runs($filter: RunsFilter) {
+query Runs($filter: RunsFilter, $materializations: Boolean!) {
   runsOrError(filter: $filter) { ... on Runs { results {
     runId status creationTime startTime endTime
     tags { key value }
     repositoryOrigin { repositoryLocationName }
-    assetMaterializations { assetKey { path } partition }
+    assetMaterializations @include(if: $materializations) { assetKey { path } partition }
   } } }
 }
 """
@@ -203,10 +203,25 @@ class Stack:
             and entry["locationOrLoadError"]["__typename"] == "RepositoryLocation"
         )
 
-    def runs(self, statuses: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """Every run (optionally only those in ``statuses``), newest first."""
-        runs = self.graphql(RUNS, {"filter": {"statuses": list(statuses)} if statuses else {}})
-        return runs["runsOrError"]["results"]
+    def runs(
+        self,
+        statuses: Sequence[str] = (),
+        *,
+        run_ids: Sequence[str] = (),
+        materializations: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Every run (or those in ``statuses``, or with ``run_ids``), newest first.
+
+        A run's materializations cost the webserver a query each: asked for only when wanted,
+        so polling a history of hundreds of runs stays cheap for the stack under test.
+        """
+        query_filter: dict[str, Any] = {}
+        if statuses:
+            query_filter["statuses"] = list(statuses)
+        if run_ids:
+            query_filter["runIds"] = list(run_ids)
+        variables = {"filter": query_filter, "materializations": materializations}
+        return self.graphql(RUNS, variables)["runsOrError"]["results"]
 
     def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         response = requests.post(

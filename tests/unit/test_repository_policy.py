@@ -33,6 +33,7 @@ def test_there_is_a_lock_per_deployable_unit() -> None:
 
     assert {lock.stem for lock in LOCKS} == {
         *locations,
+        "instance",
         "instance-docker",
         "instance-docker-s3",
         "instance-kubernetes",
