@@ -71,7 +71,7 @@ def build_feature_assets(
     ``upstreams`` binds the names features refer to (other than features of this call) to
     assets. ``asset_kwargs`` go to :func:`standard_asset` for every feature (``group_name``,
     ``automation_condition``, ``partitions_def``, ...). A feature with partitioned inputs
-    follows their partitioning; when those inputs carry a partition column (``partition_expr``),
+    follows their partitioning; when those inputs carry a partition column (a contract's, say),
     the feature function sees them without it and its output gets it back by ``entity_key``, so
     one run can compute many partitions and feature code never handles partitions. Rejected at
     call time, naming the asset: duplicate keys, inputs that name nothing, cycles, and inputs
@@ -102,7 +102,7 @@ def build_feature_assets(
         compute = spec.compute
         if "partitions_def" in kwargs:
             _require_partitions(label, ins, kwargs["partitions_def"])
-        column = shared_partition_column(list(ins.values()))
+        column = kwargs.pop("partition_column", None) or shared_partition_column(list(ins.values()))
         if column is not None:
             partitioned = sorted(p for p, r in ins.items() if r.partitions_def is not None)
             compute = _carrying_partition_column(compute, column, entity_key, partitioned)
