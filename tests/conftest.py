@@ -5,10 +5,11 @@ Each stack gets its own project name, network, volumes, images and UI port, so i
 a developer's own `docker compose up`; it is built and brought up from a clean state once, and
 torn down (`down -v`) as soon as its last test is done. Tests run in that order: those that need
 no stack, then the volume-mode stack's (e2e, then faults), then the object-storage stack's, so
-one stack at a time has the machine. Image layers are shared across stacks (the same recipes;
-only the object-storage mode's instance layer differs). Without a reachable registry the
-stand-in base images are built first (scripts/build-base-images) and selected with
-deploy/airgapped.env, as CI does.
+one stack at a time has the machine. While the first tests run, the stacks' images are built in
+the background; image layers are shared across stacks (the same recipes; only the
+object-storage mode's instance layer differs). Without a reachable registry the stand-in base
+images are built first (scripts/build-base-images) and selected with deploy/airgapped.env, as
+CI does. PLATFORM_TEST_PREBUILD=0 turns the background build off.
 
 The stack is built from a copy of the repository in which `scripts/new-location` has added one
 more team (SCAFFOLDED_TEAM), exactly as a team engineer would: so the end-to-end tests cover a
@@ -18,10 +19,12 @@ contract gives STALE_AFTER_A_MINUTE a one-minute freshness window, so a test can
 
 import os
 import secrets
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -140,6 +143,9 @@ def running(stack: Stack, request: pytest.FixtureRequest, label: str, log: str) 
         request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
 
     request.config.stash.setdefault(OPEN_STACKS, {})[request.fixturename] = close
+    prebuilt = wait_for_the_background_build(request.config)
+    if prebuilt is not None:
+        stack.timings["images built in the background, while other tests ran"] = prebuilt
     stack.compose("down", "--volumes", "--remove-orphans")
     try:
         stack.timed(f"{label}build images", "build")
@@ -149,12 +155,62 @@ def running(stack: Stack, request: pytest.FixtureRequest, label: str, log: str) 
         close()
 
 
+@cache
+def airgapped() -> bool:
+    """Whether the stacks use the stand-in base images: asked for, or no registry answers."""
+    return os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable()
+
+
 def base_image_settings() -> list[str]:
     """The env files selecting the base images: the stand-ins, built, where no registry answers."""
-    if os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable():
+    if airgapped():
         subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
         return ["deploy/airgapped.env"]
     return []
+
+
+PREBUILD = pytest.StashKey[tuple[subprocess.Popen[bytes], float]]()
+
+
+def start_building_in_the_background(config: pytest.Config) -> None:
+    """While the tests that need no stack run, build what the stacks will need: the stand-in
+    base images where no registry answers, then each mode's images from this checkout (the
+    volume-mode stack's copy differs only by its scaffolded location, so every other layer is
+    its own). Only a cache: each stack still builds itself, after this is done."""
+    if docker_engine_problem() is not None or os.environ.get("PLATFORM_TEST_PREBUILD") == "0":
+        return
+    env_files = "--env-file deploy/airgapped.env" if airgapped() else ""
+    steps = [
+        "scripts/build-base-images" if airgapped() else "true",
+        f"PLATFORM_NAME=dagster-platform-e2e docker compose {env_files} build",
+        f"PLATFORM_NAME=dagster-platform-s3 docker compose {env_files} "
+        "--env-file deploy/object-storage.env build",
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "prebuild.log").open("wb") as log:
+        process = subprocess.Popen(
+            ["bash", "-c", " && ".join(steps)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    config.stash[PREBUILD] = (process, time.monotonic())
+
+
+def wait_for_the_background_build(config: pytest.Config) -> float | None:
+    """Until the background build is done; how long it took in all (``None``: there was none)."""
+    started = config.stash.get(PREBUILD, None)
+    if started is None:
+        return None
+    process, began = started
+    process.wait()
+    return time.monotonic() - began
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A session that ends early (``-x``, Ctrl-C) leaves no build running."""
+    started = config.stash.get(PREBUILD, None)
+    if started is not None and started[0].poll() is None:
+        os.killpg(started[0].pid, signal.SIGTERM)
+        started[0].wait()
 
 
 def require_docker() -> None:
@@ -208,14 +264,17 @@ def object_storage_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         yield up
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need no stack first, then each stack's tests together, one stack at a time."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need no stack first, then each stack's tests together, one stack at a time;
+    the stacks' images are built in the background meanwhile."""
 
     def stack_order(item: pytest.Item) -> int:
         used = [i for i, name in enumerate(STACK_FIXTURES, 1) if name in item.fixturenames]
         return used[0] if used else 0
 
     items.sort(key=stack_order)
+    if any(stack_order(item) for item in items) and not config.option.collectonly:
+        start_building_in_the_background(config)
 
 
 @pytest.hookimpl(wrapper=True)

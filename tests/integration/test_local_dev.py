@@ -9,6 +9,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,17 @@ def processes_of(dagster_home: str) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class LocalPlatform:
+    ui: Stack
+    """Only its GraphQL helpers are used."""
+    home: Path
+    supervisor: int
+    """The PID of scripts/dev, which execs its supervisor (repo_tooling.local_dev)."""
+
+
 @pytest.fixture(scope="module")
-def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Path]]:
+def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPlatform]:
     """scripts/dev on a free port with its own instance and data directory."""
     home = tmp_path_factory.mktemp("dev-home")
     env = {
@@ -48,10 +58,10 @@ def local_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[S
         [str(ROOT / "scripts" / "dev"), "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    ui = Stack(name="scripts-dev", ui_port=port)  # only its GraphQL helpers are used
+    ui = Stack(name="scripts-dev", ui_port=port)
     try:
         wait_until(lambda: _serving(ui), 300, "scripts/dev serving the UI", every=2)
-        yield ui, home
+        yield LocalPlatform(ui, home, process.pid)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -65,16 +75,16 @@ def _serving(ui: Stack) -> bool:
         return False
 
 
-def test_every_location_loads(local_platform: tuple[Stack, Path]) -> None:
-    ui, _ = local_platform
+def test_every_location_loads(local_platform: LocalPlatform) -> None:
+    ui = local_platform.ui
     names = {location.name for location in discover_locations(ROOT)}
 
     wait_until(lambda: all(ui.location_is_loaded(n) for n in names), 300, "every location loaded")
     assert set(ui.locations()) == names
 
 
-def test_a_core_run_then_a_features_run_succeed(local_platform: tuple[Stack, Path]) -> None:
-    ui, home = local_platform
+def test_a_core_run_then_a_features_run_succeed(local_platform: LocalPlatform) -> None:
+    ui, home = local_platform.ui, local_platform.home
 
     core = ui.wait_for_run(
         ui.launch("location_core", assets=[["user_history"], ["churn_model"], ["users"]],
@@ -90,15 +100,14 @@ def test_a_core_run_then_a_features_run_succeed(local_platform: tuple[Stack, Pat
     assert (home / "data" / "features" / "churn_risk.parquet").exists()
 
 
-def test_sigterm_stops_it_and_leaves_no_process_behind(
-    local_platform: tuple[Stack, Path],
-) -> None:
-    _, home = local_platform
+def test_sigterm_stops_it_and_leaves_no_process_behind(local_platform: LocalPlatform) -> None:
+    home = local_platform.home
     started = processes_of(str(home / "dagster_home"))
     assert len(started) >= 5, "expected the supervisor, dg, UI, daemon and code servers"
-    supervisor = min(started)
+    # Its own PID, not the lowest of them: PIDs wrap around (at 32768 here) on a busy host.
+    assert local_platform.supervisor in started
 
-    os.kill(supervisor, signal.SIGTERM)
+    os.kill(local_platform.supervisor, signal.SIGTERM)
 
     wait_until(lambda: not processes_of(str(home / "dagster_home")), 90, "every process gone")
     time.sleep(2)
