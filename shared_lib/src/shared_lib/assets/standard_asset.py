@@ -84,7 +84,8 @@ def standard_asset(
     sync or async. On top of ``@asset``:
 
     * ``ins`` values may be any :data:`AssetInput` (an ``AssetsDefinition``, ``AssetSpec``,
-      :class:`AssetContract`, ``AssetKey``, key string or key path), so a factory can choose
+      :class:`AssetContract`, ``AssetKey``, key string or key path, or a ``ResolvedInput`` a
+      factory or component resolved already, taken as it is), so a factory can choose
       upstreams when it is called. Frames read from a contract's asset are checked against it,
       and against ``input_checks[name]``, before the function runs.
     * Without ``partitions_def``, the asset inherits the one its partitioned inputs share.
