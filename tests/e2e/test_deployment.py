@@ -125,6 +125,32 @@ def test_every_code_location_is_loaded(stack: Stack) -> None:
         assert stack.location_is_loaded(location), location
 
 
+PACKAGES = ("shared_lib", "platform_services", "repo_tooling", "hatchling")
+MODE_PACKAGES = ("dagster_docker", "dagster_aws", "dagster_k8s")
+"""What loading the instance needs per mode: Docker runs; S3 step logs; Kubernetes runs."""
+
+
+def test_each_image_carries_only_what_it_runs_in_this_mode(stack: Stack) -> None:
+    nothing_else = {"repo_tooling": False, "hatchling": False, "dagster_aws": False}
+    for service in ("location-core", "location-features", f"location-{SCAFFOLDED_TEAM}"):
+        found = stack.importable(service, [*PACKAGES, *MODE_PACKAGES])
+        assert found == {
+            **nothing_else,
+            "shared_lib": True,
+            "platform_services": True,
+            "dagster_docker": True,
+            "dagster_k8s": False,
+        }, service
+    found = stack.importable("webserver", [*PACKAGES, *MODE_PACKAGES])
+    assert found == {
+        **nothing_else,
+        "shared_lib": False,
+        "platform_services": True,
+        "dagster_docker": True,
+        "dagster_k8s": False,
+    }
+
+
 def test_no_asset_key_is_materialized_by_two_deployed_locations(stack: Stack) -> None:
     nodes = stack.graphql(ASSET_GRAPH)["assetNodes"]
     materialized: dict[str, list[tuple[str, str | None]]] = {}

@@ -59,6 +59,14 @@ def test_no_service_and_no_run_gets_a_data_volume(
         assert context["docker"]["container_kwargs"]["volumes"] == []
 
 
+def test_its_images_carry_the_s3_step_logs_and_nothing_of_kubernetes(
+    object_storage_stack: Stack,
+) -> None:
+    for service in ("location-core", "location-features", "webserver"):
+        found = object_storage_stack.importable(service, ["dagster_aws", "dagster_k8s"])
+        assert found == {"dagster_aws": True, "dagster_k8s": False}, service
+
+
 def test_core_then_features_run_on_object_storage(
     object_storage_stack: Stack, cross_location_runs: dict[str, dict]
 ) -> None:

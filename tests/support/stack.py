@@ -180,6 +180,14 @@ class Stack:
     def exec(self, service: str, *command: str) -> str:
         return self.compose("exec", "-T", service, *command)
 
+    def importable(self, service: str, modules: Sequence[str]) -> dict[str, bool]:
+        """Which of ``modules`` the service's image can import (found, not imported)."""
+        probe = (
+            "import importlib.util, json, sys; "
+            "print(json.dumps({m: importlib.util.find_spec(m) is not None for m in sys.argv[1:]}))"
+        )
+        return json.loads(self.exec(service, "python", "-c", probe, *modules))
+
     def image(self, name: str) -> str:
         return f"{self.name}/{name}:local"
 
