@@ -143,9 +143,9 @@ def running(stack: Stack, request: pytest.FixtureRequest, label: str, log: str) 
         request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
 
     request.config.stash.setdefault(OPEN_STACKS, {})[request.fixturename] = close
-    prebuilt = wait_for_the_background_build(request.config)
-    if prebuilt is not None:
-        stack.timings["images built in the background, while other tests ran"] = prebuilt
+    waited = wait_for_the_background_build(request.config)
+    if waited is not None:
+        stack.timings["waited for the images built in the background"] = waited
     stack.compose("down", "--volumes", "--remove-orphans")
     try:
         stack.timed(f"{label}build images", "build")
@@ -170,6 +170,7 @@ def base_image_settings() -> list[str]:
 
 
 PREBUILD = pytest.StashKey[tuple[subprocess.Popen[bytes], float]]()
+"""The background build, and when it started."""
 
 
 def start_building_in_the_background(config: pytest.Config) -> None:
@@ -196,17 +197,19 @@ def start_building_in_the_background(config: pytest.Config) -> None:
 
 
 def wait_for_the_background_build(config: pytest.Config) -> float | None:
-    """Until the background build is done; how long it took in all (``None``: there was none)."""
+    """Until the background build is done: how long that was waited for (``None``: no build
+    was started, or it was waited for already). Its output: artifacts/prebuild.log."""
     started = config.stash.get(PREBUILD, None)
     if started is None:
         return None
-    process, began = started
-    process.wait()
-    return time.monotonic() - began
+    del config.stash[PREBUILD]
+    waiting_since = time.monotonic()
+    started[0].wait()
+    return time.monotonic() - waiting_since
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """A session that ends early (``-x``, Ctrl-C) leaves no build running."""
+    """A session that ends early (``-x``, Ctrl-C, no stack test reached) leaves no build running."""
     started = config.stash.get(PREBUILD, None)
     if started is not None and started[0].poll() is None:
         os.killpg(started[0].pid, signal.SIGTERM)

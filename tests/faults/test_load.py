@@ -39,13 +39,13 @@ def test_a_hundred_runs_at_once_all_succeed_within_the_concurrency_limit(stack: 
     with stack.psql() as query:
         while pending:
             assert time.monotonic() < deadline, f"{len(pending)} runs unfinished after 30 minutes"
-            unfinished = stack.runs(UNFINISHED)
-            running = sum(1 for run in unfinished if run["status"] in IN_FLIGHT)
+            unfinished = stack.run_statuses(UNFINISHED)
+            running = sum(1 for status in unfinished.values() if status in IN_FLIGHT)
             ((now, limit),) = [row.split() for row in query(CONNECTIONS)]
             most_running = max(most_running, running)
             most_connections, limit = max(most_connections, int(now)), int(limit)
             samples += 1
-            pending &= {run["runId"] for run in unfinished}
+            pending &= set(unfinished)
             time.sleep(1)
     stack.timings[f"load: {RUNS} runs submitted -> all finished"] = time.monotonic() - started
     stack.counts["load: most runs in flight at once"] = most_running

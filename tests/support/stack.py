@@ -75,6 +75,12 @@ RUN_STATUS = """
 query RunStatus($runId: ID!) { runOrError(runId: $runId) { __typename ... on Run { status } } }
 """
 
+RUN_STATUSES = """
+query RunStatuses($filter: RunsFilter) {
+  runsOrError(filter: $filter) { ... on Runs { results { runId status } } }
+}
+"""
+
 
 def docker(*args: str, timeout: float = 600) -> str:
     """Run a docker CLI command; raise with its output if it fails."""
@@ -308,6 +314,11 @@ class Stack:
                 f"run {run_id} still {found['status']} after {timeout}s"
             )
             time.sleep(1)
+
+    def run_statuses(self, statuses: Sequence[str]) -> dict[str, str]:
+        """The status of every run in ``statuses``, by run id: the cheapest question to poll."""
+        runs = self.graphql(RUN_STATUSES, {"filter": {"statuses": list(statuses)}})
+        return {run["runId"]: run["status"] for run in runs["runsOrError"]["results"]}
 
     @contextmanager
     def psql(self) -> Iterator[Callable[[str], list[str]]]:
