@@ -169,8 +169,8 @@ def base_image_settings() -> list[str]:
     return []
 
 
-PREBUILD = pytest.StashKey[tuple[subprocess.Popen[bytes], float]]()
-"""The background build, and when it started."""
+PREBUILD = pytest.StashKey[subprocess.Popen[bytes]]()
+"""The background build, while it is not waited for yet."""
 
 
 def start_building_in_the_background(config: pytest.Config) -> None:
@@ -193,27 +193,27 @@ def start_building_in_the_background(config: pytest.Config) -> None:
             ["bash", "-c", " && ".join(steps)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    config.stash[PREBUILD] = (process, time.monotonic())
+    config.stash[PREBUILD] = process
 
 
 def wait_for_the_background_build(config: pytest.Config) -> float | None:
     """Until the background build is done: how long that was waited for (``None``: no build
     was started, or it was waited for already). Its output: artifacts/prebuild.log."""
-    started = config.stash.get(PREBUILD, None)
-    if started is None:
+    process = config.stash.get(PREBUILD, None)
+    if process is None:
         return None
     del config.stash[PREBUILD]
     waiting_since = time.monotonic()
-    started[0].wait()
+    process.wait()
     return time.monotonic() - waiting_since
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """A session that ends early (``-x``, Ctrl-C, no stack test reached) leaves no build running."""
-    started = config.stash.get(PREBUILD, None)
-    if started is not None and started[0].poll() is None:
-        os.killpg(started[0].pid, signal.SIGTERM)
-        started[0].wait()
+    process = config.stash.get(PREBUILD, None)
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
 
 
 def require_docker() -> None:
