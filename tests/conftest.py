@@ -143,9 +143,6 @@ def running(stack: Stack, request: pytest.FixtureRequest, label: str, log: str) 
         request.config.stash.setdefault(FINISHED_STACKS, []).append(stack)
 
     request.config.stash.setdefault(OPEN_STACKS, {})[request.fixturename] = close
-    waited = wait_for_the_background_build(request.config)
-    if waited is not None:
-        stack.timings["waited for the images built in the background"] = waited
     stack.compose("down", "--volumes", "--remove-orphans")
     try:
         stack.timed(f"{label}build images", "build")
@@ -161,8 +158,12 @@ def airgapped() -> bool:
     return os.environ.get("PLATFORM_BASE_IMAGES", "auto") == "airgapped" or not registry_reachable()
 
 
-def base_image_settings() -> list[str]:
-    """The env files selecting the base images: the stand-ins, built, where no registry answers."""
+def base_image_settings(config: pytest.Config, timings: dict[str, float]) -> list[str]:
+    """The env files selecting the base images: the stand-ins, built, where no registry answers.
+    The background build is waited for first (it may be building them)."""
+    waited = wait_for_the_background_build(config)
+    if waited is not None:
+        timings["waited for the images built in the background"] = waited
     if airgapped():
         subprocess.run([str(ROOT / "scripts" / "build-base-images")], check=True)
         return ["deploy/airgapped.env"]
@@ -232,20 +233,20 @@ def stack(
     root = copy_repository(tmp_path_factory.mktemp("platform") / "repo")
     started = time.monotonic()
     subprocess.run([str(root / "scripts" / "new-location"), SCAFFOLDED_TEAM], cwd=root, check=True)
-    scaffolded_in = time.monotonic() - started
     shorten_freshness_window(root, STALE_AFTER_A_MINUTE)
+    timings = {"scripts/new-location": time.monotonic() - started}
     stack = Stack(
         root=root,
         name="dagster-platform-e2e",
         ui_port=free_port(),
-        env_files=base_image_settings(),
+        env_files=base_image_settings(request.config, timings),
+        timings=timings,
         settings={
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
             "DAGSTER_READONLY_UI_PORT": str(free_port()),
             "DAGSTER_AUTH_PROXY_PORT": str(free_port()),
         },
     )
-    stack.timings["scripts/new-location"] = scaffolded_in
     with running(stack, request, label="", log="compose.log") as up:
         yield up
 
@@ -254,10 +255,12 @@ def stack(
 def object_storage_stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     """The stack in its object-storage mode, selected as a user would: deploy/object-storage.env."""
     require_docker()
+    timings: dict[str, float] = {}
     stack = Stack(
         name="dagster-platform-s3",
         ui_port=free_port(),
-        env_files=[*base_image_settings(), "deploy/object-storage.env"],
+        env_files=[*base_image_settings(request.config, timings), "deploy/object-storage.env"],
+        timings=timings,
         settings={
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
             "OBJECT_STORAGE_SECRET_KEY": secrets.token_urlsafe(16),
