@@ -6,7 +6,6 @@ images) on this machine; each figure is CPU seconds of the checking process (use
 Run: .venv/bin/python -m bench.code_server_health [--repeats 10]
 """
 
-import argparse
 import resource
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import interleaved, median, print_table
+from bench.harness import command_line, interleaved, median, print_table
 from platform_services.code_server_health import problem
 from tests.support.stack import free_port
 
@@ -31,9 +30,7 @@ def cpu_of(command: list[str]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=10)
-    repeats = parser.parse_args().repeats
+    repeats = command_line(repeats=10).repeats
     with tempfile.TemporaryDirectory() as directory:
         source = Path(directory, "definitions.py")
         source.write_text(DEFINITIONS)

@@ -4,10 +4,9 @@ Each measurement is a fresh interpreter (so imports count), for N generated asse
 Run: .venv/bin/python -m bench.definition_load [--repeats 5] [--sizes 100,1000,5000]
 """
 
-import argparse
 import functools
 
-from bench.harness import in_subprocess, interleaved, median, print_table
+from bench.harness import command_line, in_subprocess, interleaved, median, print_table
 
 LOAD = """
 import json, resource, sys, time
@@ -23,12 +22,9 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sizes", default="100,1000,5000")
-    args = parser.parse_args()
+    args = command_line(repeats=5, sizes="100,1000,5000")
     rows = []
-    for n in (int(size) for size in args.sizes.split(",")):
+    for n in args.sizes:
         contenders = {
             flavor: functools.partial(in_subprocess, LOAD, str(n), flavor)
             for flavor in ("plain", "platform")

@@ -1,5 +1,6 @@
 """Measure two contenders fairly: warm-up, interleaved repeats, medians, a printed table."""
 
+import argparse
 import json
 import statistics
 import subprocess
@@ -8,6 +9,20 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 Measurement = dict[str, float]
+
+
+def command_line(
+    repeats: int, sizes: str | None = None, *, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    """Every benchmark's options: ``--repeats`` (and ``--sizes``, comma-separated, as a list)."""
+    parser = parser or argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=repeats)
+    if sizes is not None:
+        parser.add_argument("--sizes", default=sizes)
+    args = parser.parse_args()
+    if sizes is not None:
+        args.sizes = [int(size) for size in args.sizes.split(",")]
+    return args
 
 
 def interleaved(

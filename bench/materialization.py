@@ -7,14 +7,13 @@ duration (Dagster's STEP_SUCCESS duration) and the whole in-process run.
 Run: .venv/bin/python -m bench.materialization [--repeats 7] [--sizes 1000,100000,1000000,10000000]
 """
 
-import argparse
 import time
 
 import dagster as dg
 import numpy as np
 import polars as pl
 
-from bench.harness import interleaved, median, print_table
+from bench.harness import command_line, interleaved, median, print_table
 from shared_lib import has_columns, non_empty, standard_asset, values_between
 
 
@@ -79,13 +78,10 @@ def measure(asset: dg.AssetsDefinition, instance: dg.DagsterInstance) -> dict[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--sizes", default="1000,100000,1000000,10000000")
-    args = parser.parse_args()
+    args = command_line(repeats=7, sizes="1000,100000,1000000,10000000")
     rows = []
     with dg.DagsterInstance.ephemeral() as instance:
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in args.sizes:
             assets = contenders(make_frame(size))
             results = interleaved(
                 {name: (lambda a=a: measure(a, instance)) for name, a in assets.items()},

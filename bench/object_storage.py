@@ -7,7 +7,6 @@ exists and splits partitions; raw polars writes and scans the same objects direc
 Run: .venv/bin/python -m bench.object_storage [--repeats 5] [--sizes 100000,1000000,10000000]
 """
 
-import argparse
 import os
 import tempfile
 import uuid
@@ -18,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from bench.harness import interleaved, median, print_table
+from bench.harness import command_line, interleaved, median, print_table
 from bench.parquet_io import PROGRAMS, make_frame, partitioned_round_trip, timed
 from shared_lib import PolarsParquetIOManager
 from shared_lib.storage.settings import object_storage_options
@@ -67,15 +66,12 @@ def ours(frame: pl.DataFrame, base: str, *, partitioned: bool) -> dict[str, floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sizes", default="100000,1000000,10000000")
-    args = parser.parse_args()
+    args = command_line(repeats=5, sizes="100000,1000000,10000000")
     rows = []
     with s3_server() as server:
         os.environ.update(server.env)
         server.create_bucket(BUCKET)
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in args.sizes:
             frame = make_frame(size)
             for partitioned in (False, True):
                 base = f"s3://{BUCKET}/{uuid.uuid4().hex}"

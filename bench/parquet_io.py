@@ -21,7 +21,7 @@ import dagster as dg
 import numpy as np
 import polars as pl
 
-from bench.harness import in_subprocess, interleaved, median, print_table
+from bench.harness import command_line, in_subprocess, interleaved, median, print_table
 from shared_lib import PolarsParquetIOManager
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,11 +208,9 @@ def compare_dagster_polars(size: int, repeats: int) -> list[object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sizes", default="100000,1000000,10000000")
     parser.add_argument("--no-dagster-polars", action="store_true")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    args = command_line(repeats=5, sizes="100000,1000000,10000000", parser=parser)
+    sizes = args.sizes
     print_table(
         f"IO manager vs raw polars {pl.__version__} (write, read back), median of {args.repeats}",
         ["rows", "frame", "raw write s", "ours write s", "raw read s", "ours read s", "ratio"],
