@@ -1,0 +1,3 @@
+from team_locations import team_definitions
+
+defs = team_definitions("beta")
