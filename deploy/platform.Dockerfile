@@ -15,7 +15,8 @@ COPY platform_services/pyproject.toml /opt/build/platform_services/
 COPY platform_services/src /opt/build/platform_services/src
 RUN pip wheel --no-deps --no-build-isolation --wheel-dir /opt/wheels /opt/build/platform_services
 
-# Stage 2: the image.
+# Stage 2: the image. /run/dagster-ui: the authenticated mode's webserver socket, in a volume
+# whose first use copies this directory's owner (deploy/compose.authenticated.yaml).
 FROM ${PYTHON_IMAGE}
 ARG INSTANCE=docker
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,7 +28,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN python3 -m venv /opt/venv \
  && groupadd --gid 10001 dagster \
  && useradd --uid 10001 --gid dagster --home-dir /opt/dagster/home --create-home dagster \
- && install -d -o dagster -g dagster /opt/dagster/compute_logs
+ && install -d -o dagster -g dagster /opt/dagster/compute_logs \
+ && install -d -o dagster -g dagster /run/dagster-ui
 # The webserver and what every mode's instance needs, then what this mode adds.
 COPY requirements/platform.txt /opt/platform/requirements/
 RUN pip install --require-hashes --no-deps -r /opt/platform/requirements/platform.txt

@@ -393,14 +393,20 @@ def dismiss_welcome_dialog(page: Page) -> None:
     skip.click()
 
 
-@pytest.fixture
-def browser_page() -> Iterator[Page]:
+def chromium_executable() -> str:
+    """The host's Chromium; without one, the test is skipped (failed in CI)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         message = "Chromium is not installed (Debian: apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    return chromium
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Page]:
+    chromium = chromium_executable()
     flags = [
         "--no-sandbox",
         "--disable-gpu",

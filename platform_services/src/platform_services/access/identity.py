@@ -39,35 +39,62 @@ def hash_token(token: str) -> str:
 
 
 class TokenRegistry:
-    """Issued automation tokens by name, as SHA-256 digests (tokens are random, 256 bits)."""
+    """Issued automation tokens by name, as SHA-256 digests (tokens are random, 256 bits).
 
-    def __init__(self, digests: Mapping[str, str]) -> None:
+    Read from a file, it follows the file: a token issued or removed applies to the next
+    request, without a restart (one ``stat`` per request)."""
+
+    def __init__(self, digests: Mapping[str, str], path: Path | None = None) -> None:
         self._names = {digest: name for name, digest in digests.items()}
+        self._path = path
+        self._stamp = _stamp(path)
 
     @classmethod
     def read(cls, path: Path | None) -> "TokenRegistry":
         """``name sha256-hex`` per line; no file, no tokens."""
-        if path is None or not path.is_file():
-            return cls({})
-        digests = {}
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split()
-            if len(parts) != 2 or len(parts[1]) != 64:
-                raise ValueError(f"{path}:{number}: expected 'name sha256-hex', got {line!r}")
-            digests[parts[0]] = parts[1]
-        return cls(digests)
+        return cls(_read_digests(path), path)
+
+    def _follow(self) -> None:
+        stamp = _stamp(self._path)
+        if stamp != self._stamp:
+            try:
+                self._names = {d: n for n, d in _read_digests(self._path).items()}
+            except ValueError:
+                return  # a file being rewritten: keep the tokens known so far
+            self._stamp = stamp
 
     def __len__(self) -> int:
         return len(self._names)
 
     def name_of(self, token: str) -> str | None:
+        self._follow()
         digest = hash_token(token)
         for known, name in self._names.items():
             if hmac.compare_digest(known, digest):
                 return name
         return None
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        status = path.stat() if path else None
+    except FileNotFoundError:
+        return None
+    return (status.st_mtime_ns, status.st_ino) if status else None
+
+
+def _read_digests(path: Path | None) -> dict[str, str]:
+    if path is None or not path.is_file():
+        return {}
+    digests = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 2 or len(parts[1]) != 64:
+            raise ValueError(f"{path}:{number}: expected 'name sha256-hex', got {line!r}")
+        digests[parts[0]] = parts[1]
+    return digests
 
 
 def identify(headers: Mapping[str, str], tokens: TokenRegistry) -> Identity:
