@@ -1,7 +1,6 @@
 """Locked down: what the running stack publishes, who its processes run as, what they mount."""
 
 import re
-import secrets
 import subprocess
 from pathlib import Path
 
@@ -107,41 +106,6 @@ def test_the_read_only_ui_shows_runs_but_cannot_launch_them(stack: Stack) -> Non
         stack.compose("--profile", "readonly", "rm", "--stop", "--force", "webserver-readonly")
 
 
-def test_the_auth_profile_puts_basic_auth_in_front_of_the_ui(stack: Stack) -> None:
-    password = secrets.token_hex(12)
-    hashed = (
-        stack.compose(
-            "--profile",
-            "auth",
-            "run",
-            "--rm",
-            "--no-deps",
-            "auth-proxy",
-            "caddy",
-            "hash-password",
-            "--plaintext",
-            password,
-        )
-        .strip()
-        .splitlines()[-1]
-    )
-    auth = {"DAGSTER_UI_AUTH_USER": "operator", "DAGSTER_UI_AUTH_PASSWORD_HASH": hashed}
-    with_auth = Stack(stack.name, stack.ui_port, stack.env_files, {**stack.settings, **auth})
-    with_auth.compose("--profile", "auth", "up", "--detach", "auth-proxy")
-    try:
-        url = f"http://127.0.0.1:{stack.settings['DAGSTER_AUTH_PROXY_PORT']}/server_info"
-        first = wait_until(lambda: status_or_none(url), timeout=60, what="the auth proxy answering")
-        assert first == 401
-        published = with_auth.services()["auth-proxy"]["Publishers"]
-        assert [p["URL"] for p in published if p["PublishedPort"]] == ["127.0.0.1"]
-        assert requests.get(url, auth=("operator", "wrong"), timeout=30).status_code == 401
-        answer = requests.get(url, auth=("operator", password), timeout=30)
-        assert answer.status_code == 200
-        assert "dagster_webserver_version" in answer.json()
-    finally:
-        with_auth.compose("--profile", "auth", "rm", "--stop", "--force", "auth-proxy")
-
-
 def status_or_none(url: str) -> int | None:
     """The HTTP status ``url`` answers with, or ``None`` while nothing listens there."""
     try:
@@ -186,7 +150,11 @@ def test_no_secret_is_in_git(stack: Stack) -> None:
 def test_env_example_documents_every_variable_compose_reads() -> None:
     compose = "".join(
         (ROOT / name).read_text()
-        for name in ("docker-compose.yml", "deploy/compose.object-storage.yaml")
+        for name in (
+            "docker-compose.yml",
+            "deploy/compose.object-storage.yaml",
+            "deploy/compose.authenticated.yaml",
+        )
     )
     used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", compose))
     documented = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))

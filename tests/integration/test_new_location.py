@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from platform_services.access.access_files import read_access_dir
+from platform_services.access.policy import AccessPolicy, Identity
+from platform_services.access.roles import Role
 from tests.support.stack import ROOT, copy_repository
 
 TEAM = "marketing"
@@ -67,6 +70,7 @@ def test_it_writes_the_location_its_tests_its_lock_and_its_deployment(repository
         [
             "dg.toml",
             "docker-compose.yml",
+            f"access/{TEAM}.yaml",
             "workspace.yaml",
             "deploy/compose.object-storage.yaml",
             "deploy/helm/values.yaml",
@@ -81,6 +85,20 @@ def test_it_writes_the_location_its_tests_its_lock_and_its_deployment(repository
             f"tests/unit/{location}/test_definitions.py",
         ]
     )
+
+
+def test_the_team_is_launcher_on_its_new_location_in_the_authenticated_mode(
+    repository: Path,
+) -> None:
+    platform, teams = read_access_dir(repository / "access")
+    locations = [f"location_{team}" for team in ("core", "features", TEAM)]
+    policy = AccessPolicy.build(platform, teams, locations)
+    teams[f"{TEAM}.yaml"].members.append("someone")
+    member = AccessPolicy.build(platform, teams, locations).grants_for(Identity("someone"))
+
+    assert policy.teams == ("core", "features", TEAM)
+    assert member.role_on(f"location_{TEAM}") is Role.LAUNCHER
+    assert member.role_on("location_core") is Role.VIEWER
 
 
 def test_no_other_teams_lock_moves(repository: Path) -> None:

@@ -1,7 +1,9 @@
 """The three packages keep to where they are installed, and shared_lib's layers only look down.
 
 platform_services runs in the webserver/daemon image, which has no shared_lib; shared_lib runs
-in every location's image, which has no repository tooling; repo_tooling runs in dev and CI.
+in every location's image, which has no repository tooling; repo_tooling runs in dev and CI,
+where both are installed (it writes the authenticated mode's token hashes as the webserver reads
+them).
 Inside shared_lib each subpackage imports only from the layers below it.
 """
 
@@ -20,7 +22,7 @@ SOURCES = {
 MAY_IMPORT = {
     "shared_lib": {"shared_lib"},
     "platform_services": {"platform_services"},
-    "repo_tooling": {"repo_tooling", "shared_lib"},
+    "repo_tooling": {"repo_tooling", "shared_lib", "platform_services"},
 }
 SHARED_LIB_LAYERS = [
     {"errors", "asset_keys", "linear_model"},

@@ -2,8 +2,9 @@
 
 It writes ``location_<team>/`` in Dagster's project layout (``[tool.dg]``,
 ``src/location_<team>/definitions.py``, ``defs/`` with an example Python asset reading a
-published contract and an example YAML component) and its unit tests under
-``tests/unit/location_<team>/``, then regenerates what lists the locations (workspace.yaml,
+published contract and an example YAML component), its unit tests under
+``tests/unit/location_<team>/`` and the team's ``access/<team>.yaml`` (its members and roles in
+the authenticated mode), then regenerates what lists the locations (workspace.yaml,
 compose services, dg.toml). ``scripts/new-location`` then writes its lock and installs it.
 Nothing else needs an edit: locks, tests, images and compose find locations by themselves.
 """
@@ -52,6 +53,8 @@ def render(location: Location) -> dict[Path, str]:
         ]
         if parts[0] == "tests":
             target = root / "tests" / "unit" / location.name / Path(*parts[1:])
+        elif parts[0] == "access":
+            target = root / Path(*parts)
         else:
             target = location.root / Path(*parts)
         files[target] = Template(source.read_text()).substitute(values)
@@ -64,6 +67,9 @@ def new_location(root: Path, team: str) -> list[Path]:
     check_team_name(root, team)
     location = Location(root / f"{LOCATION_PREFIX}{team}")
     files = render(location)
+    access = root / "access" / f"{team}.yaml"
+    if access.exists():  # the team had a file before it had a location: keep its members
+        del files[access]
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)

@@ -4,7 +4,7 @@ sign-in required, every role x mutation on two teams' locations, the audit log, 
 
 The locations are two tiny ones (access_workspace/); the instance has no daemon, so launched
 runs stay queued. The same matrix runs on the compose stack through the real proxy
-(tests/e2e/test_access_control.py).
+(tests/e2e/test_who_may_do_what.py).
 """
 
 import os

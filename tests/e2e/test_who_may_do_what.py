@@ -23,6 +23,8 @@ from tests.support.stack import ARTIFACTS, Stack, docker, wait_until
 pytestmark = pytest.mark.e2e
 
 OVERRIDE = "deploy/compose.authenticated.yaml"
+DOCKER_DNS = "0B00007F:"
+"""127.0.0.11 as /proc/net/tcp writes it."""
 USERS = {
     "admin": Role.ADMIN,
     "core-launcher": Role.LAUNCHER,
@@ -87,8 +89,13 @@ class Authenticated:
         assert not body.get("errors"), body["errors"]
         return body["data"]
 
+    def run(self, run_id: str) -> dict[str, Any]:
+        """A run's status and tags, as an admin reads them through the proxy."""
+        query = "query R($id: ID!) { runOrError(runId: $id) { ... on Run { status tags { key value } } } }"
+        return self.post("admin", query, {"id": run_id})["runOrError"]
+
     def audit_lines(self) -> list[str]:
-        logs = docker("logs", self.stack.container("webserver"))
+        logs = self.stack.compose("logs", "--no-log-prefix", "webserver")  # stdout and stderr
         return [line for line in logs.splitlines() if line.startswith("audit ")]
 
 
@@ -127,13 +134,13 @@ def test_only_the_proxy_is_published_and_the_webserver_listens_on_no_port(
     }
     assert published.pop("auth-proxy") == [("127.0.0.1", int(authenticated.url.rsplit(":", 1)[1]))]
     assert all(ports == [] for ports in published.values()), published
-    listening = authenticated.stack.exec(
+    tables = authenticated.stack.exec(
         "webserver", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null || true"
     )
-    listen_states = [
-        line.split()[3] for line in listening.splitlines()[1:] if len(line.split()) > 3
-    ]
-    assert "0A" not in listen_states, "the webserver listens on a TCP port"
+    rows = [line.split() for line in tables.splitlines() if line.strip()[:1].isdigit()]
+    listening = [row[1] for row in rows if row[3] == "0A"]  # 0A: LISTEN
+    # 127.0.0.11 is Docker's DNS resolver, which every container on a network has.
+    assert [address for address in listening if not address.startswith(DOCKER_DNS)] == []
 
 
 def test_no_identity_and_a_wrong_password_are_401(authenticated: Authenticated) -> None:
@@ -237,23 +244,22 @@ def test_another_team_cannot_stop_a_running_run_and_its_team_can(
     authenticated: Authenticated,
 ) -> None:
     run_id = long_core_run(authenticated)
-    stack = authenticated.stack
-    wait_until(lambda: stack.run_statuses(["STARTED"]).get(run_id), timeout=120,
+    wait_until(lambda: authenticated.run(run_id)["status"] == "STARTED", timeout=120,
                what="the core run started")  # fmt: skip
     terminate = """mutation T($id: String!) { terminateRun(runId: $id) {
       __typename ... on TerminateRunFailure { message } } }"""
 
     refused = authenticated.post("features-editor", terminate, {"id": run_id})["terminateRun"]
-    status = authenticated.post("admin", "query R($id: ID!) { runOrError(runId: $id) { "
-                                "... on Run { status tags { key value } } } }", {"id": run_id})  # fmt: skip
+    after_refusal = authenticated.run(run_id)
     allowed = authenticated.post("core-launcher", terminate, {"id": run_id})["terminateRun"]
 
     assert refused == {"__typename": "TerminateRunFailure",
                        "message": "You do not have permission to terminate this run"}  # fmt: skip
-    assert status["runOrError"]["status"] == "STARTED"
-    assert {"key": "user", "value": "core-launcher"} in status["runOrError"]["tags"]
+    assert after_refusal["status"] == "STARTED"
+    assert {"key": "user", "value": "core-launcher"} in after_refusal["tags"]
     assert allowed["__typename"] == "TerminateRunSuccess"
-    assert stack.wait_for_run(run_id)["status"] == "CANCELED"
+    wait_until(lambda: authenticated.run(run_id)["status"] == "CANCELED", timeout=120,
+               what="the core run canceled")  # fmt: skip
 
 
 def test_a_token_is_subject_to_its_name_s_roles(authenticated: Authenticated) -> None:
@@ -313,8 +319,11 @@ def test_behind_an_sso_proxy_the_trusted_headers_sign_in_and_groups_give_the_tea
         assert run["__typename"] == "LaunchRunSuccess", run
         assert any(line.startswith("audit user=dana via=sso teams=core ")
                    for line in authenticated.audit_lines())  # fmt: skip
-        authenticated.post("admin", "mutation T($id: String!) { terminateRun(runId: $id) { "
-                           "__typename } }", {"id": run["run"]["runId"]})  # fmt: skip
+        as_admin = {"X-Forwarded-User": "admin", "X-Platform-SSO-Secret": secret}
+        stopped = requests.post(f"{authenticated.url}/graphql", headers=as_admin, timeout=60, json={
+            "query": "mutation T($id: String!) { terminateRun(runId: $id) { __typename } }",
+            "variables": {"id": run["run"]["runId"]}})  # fmt: skip
+        assert stopped.json()["data"]["terminateRun"]["__typename"] != "UnauthorizedError"
     finally:
         authenticated_mode(authenticated.stack).compose(
             "up", "--detach", "--wait", "--force-recreate", "auth-proxy"
@@ -347,9 +356,12 @@ def test_a_core_launcher_sees_materialize_enabled_on_core_and_disabled_on_featur
         page.goto(f"{authenticated.url}/assets/{asset}", wait_until="networkidle")
         dismiss_welcome_dialog(page)
         button = page.get_by_role("button", name="Materialize", exact=True).first
-        button.wait_for(timeout=60_000)
+        screenshot = ARTIFACTS / f"access-{asset.replace('/', '-')}-core-launcher.png"
+        try:
+            button.wait_for(timeout=60_000)
+        finally:
+            page.screenshot(path=str(screenshot))
         enabled[asset] = button.is_enabled()
-        page.screenshot(path=str(ARTIFACTS / f"access-{asset.replace('/', '-')}-core-launcher.png"))
     context.close()
 
     assert enabled == {"churn_model": True, "features/tenure_years": False}
