@@ -44,8 +44,8 @@ def secrets_dir(root: Path) -> Path:
 
 
 def _entries(path: Path) -> dict[str, str]:
-    lines = [line.split(maxsplit=1) for line in path.read_text().splitlines() if line.strip()]
-    return {name: value for name, value in lines}
+    pairs = [line.split(maxsplit=1) for line in path.read_text().splitlines() if line.strip()]
+    return {pair[0]: pair[1] for pair in pairs}
 
 
 def _write(path: Path, entries: dict[str, str]) -> None:
@@ -80,7 +80,7 @@ def remove(root: Path, name: str) -> bool:
 
 
 def compose_environment() -> dict[str, str]:
-    """The caller's compose files (``COMPOSE_FILE``, e.g. the object-storage mode's) + this mode's."""
+    """The caller's compose files (``COMPOSE_FILE``: the object-storage mode's...) + this mode's."""
     files = os.environ.get("COMPOSE_FILE", "docker-compose.yml").split(os.pathsep)
     return {**os.environ, "COMPOSE_FILE": os.pathsep.join([*files, OVERRIDE])}
 
@@ -106,7 +106,7 @@ def checked_name(name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/access", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    up = commands.add_parser("up", help="start the stack in the authenticated mode")
+    commands.add_parser("up", help="start the stack in the authenticated mode")
     user = commands.add_parser("add-user", help="add or reset a person's account")
     user.add_argument("name")
     user.add_argument("--password-stdin", action="store_true")
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("name")
     gone = commands.add_parser("remove", help="remove an account and its token")
     gone.add_argument("name")
-    compose = commands.add_parser("compose", help="docker compose in the authenticated mode")
+    commands.add_parser("compose", help="docker compose in the authenticated mode")
     argv = sys.argv[1:] if argv is None else argv
     # up and compose hand the rest to docker compose as it is (--env-file... included).
     passed_on = argv[1:] if argv[:1] in (["up"], ["compose"]) else []
