@@ -304,14 +304,21 @@ class Matrix:
 
 
 def summary(cells: Sequence[Cell]) -> str:
-    """The matrix as a Markdown table: per role and own/other location, allowed and refused."""
+    """The matrix as Markdown: per role and own/other location, then per action."""
     counts: Counter[tuple[str, str, str]] = Counter()
+    by_action: Counter[tuple[str, str]] = Counter()
     for c in cells:
-        where = "own" if c.own else ("global" if c.location == "*" else "other")
+        where = "every" if c.role is Role.ADMIN else ("own" if c.own else "other")
         outcome = "refused" if c.refused else "allowed"
         counts[(c.role.label, where, outcome + ("" if c.as_expected else " UNEXPECTED"))] += 1
+        by_action[(c.action, outcome)] += 1
     lines = ["| role | location | outcome | cells |", "|---|---|---|---|"]
     lines += [f"| {r} | {w} | {o} | {n} |" for (r, w, o), n in sorted(counts.items())]
+    lines += ["", "| action | allowed | refused |", "|---|---|---|"]
+    for action in NEEDS:
+        allowed, refused = by_action[(action, "allowed")], by_action[(action, "refused")]
+        if allowed or refused:
+            lines.append(f"| {action} | {allowed} | {refused} |")
     wrong = [c for c in cells if not c.as_expected]
     lines.append(f"\n{len(cells)} cells, {len(cells) - len(wrong)} as expected.")
     return "\n".join(lines)

@@ -52,6 +52,9 @@ ACCESS_FILES = {
         "team: alpha\nmembers: [ada, eve, ci-alpha]\npeople: {eve: {location_alpha: editor}}\n"
     ),
     "beta.yaml": "team: beta\nmembers: [bob]\n",
+    "gamma.yaml": (  # a team with no location of its own, Editor on both
+        "team: gamma\nmembers: [gil]\nroles: {location_alpha: editor, location_beta: editor}\n"
+    ),
 }
 
 
@@ -233,6 +236,21 @@ def test_every_state_changing_request_is_one_audit_line(
         "action=reload_repository_location location=location_alpha decision=allowed"
     ) in lines
     assert not [line for line in lines if "user=reader" in line], "a read is not audited"
+
+
+def test_wiping_assets_of_several_locations_at_once_is_for_admins_only(
+    webserver: tuple[httpx.Client, Path],
+) -> None:
+    post = as_user(webserver[0])
+    wipe = (
+        "mutation W($keys: [PartitionsByAssetSelector!]!) { wipeAssets(assetPartitionRanges: "
+        "$keys) { __typename } }"
+    )
+    both = [{"assetKey": {"path": [f"{team}_numbers"]}} for team in ("alpha", "beta")]
+
+    assert post("gil", wipe, {"keys": both})["wipeAssets"]["__typename"] == "UnauthorizedError"
+    assert post("gil", wipe, {"keys": both[:1]})["wipeAssets"]["__typename"] == "AssetWipeSuccess"
+    assert post("root", wipe, {"keys": both})["wipeAssets"]["__typename"] == "AssetWipeSuccess"
 
 
 @pytest.mark.parametrize(
