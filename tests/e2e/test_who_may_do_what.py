@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, sync_playwright
 from platform_services.access.roles import Role
 from repo_tooling.access_accounts import issue_token, set_password
 from tests.e2e.test_deployment import chromium_executable, dismiss_welcome_dialog
-from tests.support.access_matrix import Location, Matrix, summary
+from tests.support.access_matrix import Location, Matrix, every_cell, summary
 from tests.support.stack import ARTIFACTS, Stack, docker, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -164,13 +164,7 @@ def test_every_role_may_do_exactly_its_actions_on_its_own_and_the_other_location
     authenticated: Authenticated,
 ) -> None:
     matrix = Matrix(authenticated.post, admin="admin")
-    cells = []
-    for user, role in USERS.items():
-        for team, location in LOCATIONS.items():
-            own = TEAM_OF.get(user) == team
-            user_role = role if role is Role.ADMIN or own else Role.VIEWER
-            cells += list(matrix.cells(user, user_role, location, own))
-        cells.append(matrix.workspace_cell(user, role))
+    cells = every_cell(matrix, USERS, TEAM_OF, LOCATIONS)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "access-matrix.md").write_text(summary(cells))
 

@@ -303,6 +303,24 @@ class Matrix:
                     reloaded["__typename"], is_refusal(reloaded))  # fmt: skip
 
 
+def every_cell(
+    matrix: Matrix,
+    users: Mapping[str, Role],
+    team_of: Mapping[str, str],
+    locations: Mapping[str, Location],
+) -> list[Cell]:
+    """Each user's role (``users``: on their team's location; Viewer elsewhere unless admin)
+    tried on every location, then the workspace reload."""
+    cells = []
+    for user, role in users.items():
+        for team, location in locations.items():
+            own = team_of.get(user) == team
+            role_here = role if role is Role.ADMIN or own else Role.VIEWER
+            cells += list(matrix.cells(user, role_here, location, own))
+        cells.append(matrix.workspace_cell(user, role))
+    return cells
+
+
 def summary(cells: Sequence[Cell]) -> str:
     """The matrix as Markdown: per role and own/other location, then per action."""
     counts: Counter[tuple[str, str, str]] = Counter()

@@ -20,7 +20,7 @@ import pytest
 
 from platform_services.access.identity import hash_token
 from platform_services.access.roles import Role
-from tests.support.access_matrix import Location, Matrix, summary
+from tests.support.access_matrix import Location, Matrix, every_cell, summary
 from tests.support.stack import ARTIFACTS
 
 WORKSPACE = Path(__file__).parent / "access_workspace"
@@ -157,13 +157,7 @@ def test_every_role_may_do_exactly_its_actions_on_each_location(
 ) -> None:
     client, _ = webserver
     matrix = Matrix(as_user(client), admin="root")
-    cells = []
-    for user, role in USERS.items():
-        for team, location in LOCATIONS.items():
-            own = TEAM_OF.get(user) == team
-            user_role = role if role is Role.ADMIN or own else Role.VIEWER
-            cells += list(matrix.cells(user, user_role, location, own))
-        cells.append(matrix.workspace_cell(user, role))
+    cells = every_cell(matrix, USERS, TEAM_OF, LOCATIONS)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "access-matrix-integration.md").write_text(summary(cells))
 
