@@ -103,7 +103,11 @@ def run(workspace: Path, access: Path, repeats: int) -> list[list[Any]]:
         policy = AccessPolicy.build(platform, teams, scoped_context.location_names())
         open_app = DagsterWebserver(open_context).create_asgi_app()
         scoped_app = AuthenticatedWebserver(
-            scoped_context, AccessMiddleware, policy=policy, tokens=TokenRegistry({})
+            scoped_context,
+            AccessMiddleware,
+            policy=policy,
+            tokens=TokenRegistry({}),
+            locations_of=scoped_context.locations_of,
         ).create_asgi_app()
         rows = []
         with TestClient(open_app) as plain, TestClient(scoped_app) as signed_in:

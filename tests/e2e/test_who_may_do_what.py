@@ -7,6 +7,8 @@ recreated with the override, the proxy started) and back to the open mode after 
 import json
 import re
 import secrets
+import subprocess
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,6 @@ from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 from playwright.sync_api import Browser, sync_playwright
 
 from platform_services.access.roles import Role
-from repo_tooling.access_accounts import issue_token, set_password
 from tests.e2e.test_deployment import chromium_executable, dismiss_welcome_dialog
 from tests.support.access_matrix import Location, Matrix, every_cell, summary
 from tests.support.stack import ARTIFACTS, Stack, docker, wait_until
@@ -109,21 +110,34 @@ def authenticated_mode(stack: Stack) -> Stack:
 
 @pytest.fixture(scope="module")
 def authenticated(stack: Stack) -> Iterator[Authenticated]:
+    """The accounts, the token and the mode made as the README says, with scripts/access."""
     for name, text in ACCESS_FILES.items():
         (stack.root / "access" / name).write_text(text)
     passwords = {user: secrets.token_urlsafe(16) for user in USERS}
     for user, password in passwords.items():
-        set_password(stack.root, user, password)
-    token = issue_token(stack.root, "ci-core")
-    mode = authenticated_mode(stack)
-    mode.timed("authenticated mode: up", "up", "--detach", "--wait", "webserver", "auth-proxy")
-    stack.timings.update(mode.timings)
+        scripts_access(stack, "add-user", user, "--password-stdin", stdin=f"{password}\n")
+    token = scripts_access(stack, "add-token", "ci-core").splitlines()[1].strip()
+    env_files = [arg for env_file in stack.env_files for arg in ("--env-file", env_file)]
+    started = time.monotonic()
+    scripts_access(stack, "up", *env_files)
+    stack.timings["authenticated mode: scripts/access up"] = time.monotonic() - started
     url = f"http://127.0.0.1:{stack.settings['DAGSTER_AUTH_PROXY_PORT']}"
     try:
         yield Authenticated(stack, url, passwords, token)
     finally:
-        mode.compose("rm", "--stop", "--force", "auth-proxy")
+        authenticated_mode(stack).compose("rm", "--stop", "--force", "auth-proxy")
         stack.timed("open mode again: up", "up", "--detach", "--wait", "webserver")
+
+
+def scripts_access(stack: Stack, *args: str, stdin: str | None = None) -> str:
+    """``scripts/access`` in the stack's repository, for the stack's compose project."""
+    result = subprocess.run(
+        [str(stack.root / "scripts" / "access"), *args],
+        cwd=stack.root, env=stack.environment, input=stdin, capture_output=True, text=True,
+        timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, f"scripts/access {args[0]}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def test_only_the_proxy_is_published_and_the_webserver_listens_on_no_port(

@@ -243,7 +243,8 @@ def test_wiping_assets_of_several_locations_at_once_is_for_admins_only(
     both = [{"assetKey": {"path": [f"{team}_numbers"]}} for team in ("alpha", "beta")]
 
     assert post("gil", wipe, {"keys": both})["wipeAssets"]["__typename"] == "UnauthorizedError"
-    assert post("gil", wipe, {"keys": both[:1]})["wipeAssets"]["__typename"] == "AssetWipeSuccess"
+    for one in both:
+        assert post("gil", wipe, {"keys": [one]})["wipeAssets"]["__typename"] == "AssetWipeSuccess"
     assert post("root", wipe, {"keys": both})["wipeAssets"]["__typename"] == "AssetWipeSuccess"
 
 

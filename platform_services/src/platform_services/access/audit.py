@@ -28,6 +28,8 @@ class AccessRecord:
     grants: Grants
     checks: list[tuple[str, str | None, bool]] = field(default_factory=list)
     """(permission, location or ``None`` for the global check, allowed)."""
+    refused: set[str] = field(default_factory=set)
+    """Permissions refused for this request whatever the roles (a wipe across locations)."""
 
     def decisions(self) -> list[tuple[str, str, bool]]:
         """(action, location, allowed), one per action and location the request touched.

@@ -11,6 +11,8 @@ the platform's roles (:mod:`platform_services.access.policy`):
   ``LOCATION_SCOPED_PERMISSIONS``;
 - ``dagster._core.workspace.context``: ``WorkspaceRequestContext`` (its constructor and the four
   permission methods) and ``WorkspaceProcessContext.create_request_context``;
+- ``RemoteWorkspaceAssetGraph.get_repository_handle`` (which location defines an asset: a wipe
+  of several locations' assets at once is refused for anyone but an admin);
 - ``dagster_webserver.webserver.DagsterWebserver.build_middleware``.
 
 :func:`verify_dagster_permissions` runs at start and in the unit tests
@@ -20,10 +22,11 @@ granting or refusing it. Upgrading Dagster: re-read those files, then bump
 ``WRITTEN_FOR_DAGSTER``.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from dagster import AssetKey
 from dagster._core.workspace.context import WorkspaceProcessContext, WorkspaceRequestContext
 from dagster._core.workspace.permissions import (
     LOCATION_SCOPED_PERMISSIONS,
@@ -43,9 +46,6 @@ from platform_services.access.roles import (
 )
 
 WRITTEN_FOR_DAGSTER = "1.13.27"
-ONE_LOCATION_AT_A_TIME = frozenset({"wipe_assets"})
-"""Actions whose request may span locations but, for anyone but an admin, only one at a time:
-wiping the assets of several teams at once is not any one team's to do."""
 NOBODY = Grants(Identity("-", via="none"), admin=False)
 """The grants of a context made without a request (Dagster makes some after reloads)."""
 
@@ -93,7 +93,6 @@ class RoleScopedRequestContext(WorkspaceRequestContext):
         super().__init__(*args, **kwargs)
         self._record = record
         self._grants = record.grants if record else NOBODY
-        self._wiped_locations: set[str] = set()
 
     @property
     def platform_identity(self) -> Identity | None:
@@ -115,10 +114,8 @@ class RoleScopedRequestContext(WorkspaceRequestContext):
 
     def has_permission_for_location(self, permission: str, location_name: str) -> bool:
         allowed = super().has_permission_for_location(permission, location_name)
-        if permission in ONE_LOCATION_AT_A_TIME and not self._grants.admin:
-            # Dagster asks once per location of the request's assets: a second one is refused.
-            self._wiped_locations.add(location_name)
-            allowed = allowed and len(self._wiped_locations) == 1
+        if self._record is not None and str(permission) in self._record.refused:
+            allowed = False
         if self._record is not None:
             self._record.checks.append((str(permission), location_name, allowed))
         return allowed
@@ -142,6 +139,12 @@ class RoleScopedProcessContext(WorkspaceProcessContext):
 
     def location_names(self) -> list[str]:
         return sorted(self.get_current_workspace().code_location_entries)
+
+    def locations_of(self, asset_paths: Collection[Sequence[str]]) -> set[str]:
+        """The code locations defining these assets (unknown keys have none)."""
+        graph = self.create_request_context().asset_graph
+        keys = [AssetKey(list(path)) for path in asset_paths]
+        return {graph.get_repository_handle(k).location_name for k in keys if graph.has(k)}
 
 
 class AuthenticatedWebserver(DagsterWebserver):

@@ -10,10 +10,11 @@ refused, so a signed-in browser cannot be made to act from another site.
 """
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from graphql import OperationType, parse
+from graphql import FieldNode, OperationDefinitionNode, OperationType, parse, value_from_ast_untyped
 from graphql.error import GraphQLError
 from starlette.datastructures import Headers
 
@@ -30,14 +31,23 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 OPEN_PATHS = frozenset({"/server_info"})
 """Answered without sign-in: the health check (versions only)."""
 REPORT_PATH_PREFIX = "/report_asset_"
+WIPE_ASSETS = "wipe_assets"
 
 
-def mutation_fields(body: bytes) -> list[str] | None:
-    """The mutation's top-level fields of a GraphQL JSON body; ``None`` if it is no mutation.
+@dataclass(frozen=True)
+class Mutation:
+    """The top-level fields of a GraphQL mutation request, and the assets it would wipe."""
 
-    >>> mutation_fields(b'{"query": "mutation M { reloadWorkspace { __typename } }"}')
+    fields: list[str]
+    wiped_assets: list[list[str]]
+
+
+def parse_mutation(body: bytes) -> Mutation | None:
+    """The mutation of a GraphQL JSON body; ``None`` if it is no (valid) mutation.
+
+    >>> parse_mutation(b'{"query": "mutation M { reloadWorkspace { __typename } }"}').fields
     ['reloadWorkspace']
-    >>> mutation_fields(b'{"query": "{ version }"}') is None
+    >>> parse_mutation(b'{"query": "{ version }"}') is None
     True
     """
     if b"mutation" not in body:
@@ -45,28 +55,52 @@ def mutation_fields(body: bytes) -> list[str] | None:
     try:
         payload = json.loads(body)
         document = parse(payload["query"])
+        variables = payload.get("variables") or {}
     except (ValueError, KeyError, TypeError, GraphQLError):
         return None
     name = payload.get("operationName")
     fields: list[str] = []
+    wiped: list[list[str]] = []
     for definition in document.definitions:
-        operation = getattr(definition, "operation", None)
-        if operation is not OperationType.MUTATION:
+        if not isinstance(definition, OperationDefinitionNode):
             continue
-        if name and getattr(getattr(definition, "name", None), "value", None) != name:
+        if definition.operation is not OperationType.MUTATION:
             continue
-        selections = definition.selection_set.selections  # type: ignore[attr-defined]
-        fields += [s.name.value for s in selections if hasattr(s, "name")]
-    return fields or None
+        if name and (definition.name.value if definition.name else None) != name:
+            continue
+        for selection in definition.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                continue
+            fields.append(selection.name.value)
+            if selection.name.value == "wipeAssets":
+                wiped += _wiped_paths(selection, variables)
+    return Mutation(fields, wiped) if fields else None
+
+
+def _wiped_paths(field: FieldNode, variables: dict[str, Any]) -> list[list[str]]:
+    for argument in field.arguments or ():
+        if argument.name.value == "assetPartitionRanges":
+            ranges = value_from_ast_untyped(argument.value, variables) or []
+            return [
+                list(r.get("assetKey", {}).get("path", [])) for r in ranges if isinstance(r, dict)
+            ]
+    return []
 
 
 class AccessMiddleware:
     """Authenticate, hand the grants to Dagster's request context, audit what changes state."""
 
-    def __init__(self, app: ASGIApp, policy: AccessPolicy, tokens: TokenRegistry) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        policy: AccessPolicy,
+        tokens: TokenRegistry,
+        locations_of: Callable[[Collection[Sequence[str]]], set[str]],
+    ) -> None:
         self.app = app
         self.policy = policy
         self.tokens = tokens
+        self.locations_of = locations_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS:
@@ -99,8 +133,17 @@ class AccessMiddleware:
                     )
                     return
                 body, receive = await _buffered(receive)
-                fields = mutation_fields(body)
-                audited = ",".join(fields) if fields else None
+                mutation = parse_mutation(body)
+                audited = ",".join(mutation.fields) if mutation else None
+                # Dagster checks each location on its own; several at once are not a team's
+                # to wipe: the request context refuses it, in Dagster's own shape.
+                if (
+                    mutation
+                    and mutation.wiped_assets
+                    and not record.grants.admin
+                    and len(self.locations_of(mutation.wiped_assets)) > 1
+                ):
+                    record.refused.add(WIPE_ASSETS)
         elif method == "POST" and path.startswith(REPORT_PATH_PREFIX):
             audited = path.strip("/")
         await self.app(scope, receive, send)

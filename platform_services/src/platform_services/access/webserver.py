@@ -84,7 +84,11 @@ def serve(arguments: argparse.Namespace) -> int:
             len(policy.teams), ", ".join(process_context.location_names()), len(tokens),
         )  # fmt: skip
         app = AuthenticatedWebserver(
-            process_context, AccessMiddleware, policy=policy, tokens=tokens
+            process_context,
+            AccessMiddleware,
+            policy=policy,
+            tokens=tokens,
+            locations_of=process_context.locations_of,
         ).create_asgi_app()
         uvicorn.run(app, uds=arguments.socket, log_level=arguments.log_level)
     return 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from platform_services.access.middleware import mutation_fields
+from platform_services.access.middleware import parse_mutation
 
 
 @pytest.mark.parametrize(
@@ -16,5 +16,21 @@ from platform_services.access.middleware import mutation_fields
     ],
     ids=["two-fields", "named-operation", "a-query-naming-mutation", "invalid", "not-json"],
 )
-def test_mutation_fields(body: bytes, fields: list[str] | None) -> None:
-    assert mutation_fields(body) == fields
+def test_the_mutation_fields(body: bytes, fields: list[str] | None) -> None:
+    mutation = parse_mutation(body)
+    assert (mutation.fields if mutation else None) == fields
+
+
+def test_the_assets_a_wipe_names_inline_or_in_variables() -> None:
+    inline = (
+        b'{"query": "mutation { wipeAssets(assetPartitionRanges: '
+        b'[{assetKey: {path: [\\"a\\", \\"b\\"]}}]) { __typename } }"}'
+    )
+    by_variable = (
+        b'{"query": "mutation W($r: [PartitionsByAssetSelector!]!) { wipeAssets('
+        b'assetPartitionRanges: $r) { __typename } }", "variables": {"r": '
+        b'[{"assetKey": {"path": ["c"]}}, {"assetKey": {"path": ["d"]}}]}}'
+    )
+
+    assert parse_mutation(inline).wiped_assets == [["a", "b"]]  # type: ignore[union-attr]
+    assert parse_mutation(by_variable).wiped_assets == [["c"], ["d"]]  # type: ignore[union-attr]
