@@ -73,13 +73,22 @@ def _permission_map(role: Role, location_scoped: bool) -> Mapping[str, Permissio
         p: next((r.label for r in Role if p in r.permissions), "admin")
         for p in CLASSIFIED_PERMISSIONS
     }
+
+    def reason(permission: str) -> str | None:
+        if permission in granted:
+            return None
+        if needs[permission] == "admin":
+            return (
+                f"Only platform admins may do this; you are {role.label} (README: Who may do what)"
+            )
+        return (
+            f"Needs the {needs[permission]} role on this code location; you are {role.label} "
+            "here (README: Who may do what)"
+        )
+
     return {
         str(permission): PermissionResult(
-            enabled=str(permission) in granted,
-            disabled_reason=None
-            if str(permission) in granted
-            else f"Needs the {needs[str(permission)]} role on this code location; you are "
-            f"{role.label} here (README: Who may do what)",
+            enabled=str(permission) in granted, disabled_reason=reason(str(permission))
         )
         for permission in Permissions
         if not location_scoped or permission in LOCATION_SCOPED_PERMISSIONS
