@@ -148,6 +148,8 @@ def test_mutations_only_as_json_posts(webserver: tuple[httpx.Client, Path]) -> N
     headers = {"x-forwarded-user": "root"}
     query = "mutation { reloadWorkspace { __typename } }"
     assert client.get("/graphql", params={"query": query}, headers=headers).status_code == 405
+    encoded = "%6D%75%74%61%74%69%6F%6E { reloadWorkspace { __typename } }"  # "mutation"
+    assert client.get(f"/graphql?query={encoded}", headers=headers).status_code == 405
     form = client.post("/graphql", params={"query": query}, headers=headers, data={"x": "1"})
     assert form.status_code == 415
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Awaitable, Callable, Collection, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 from graphql import FieldNode, OperationDefinitionNode, OperationType, parse, value_from_ast_untyped
 from graphql.error import GraphQLError
@@ -121,7 +122,9 @@ class AccessMiddleware:
         audited: str | None = None
         method, path = scope["method"], scope["path"]
         if path.endswith("/graphql"):
-            if method == "GET" and b"mutation" in scope.get("query_string", b""):
+            if method == "GET" and "mutation" in unquote_plus(
+                scope.get("query_string", b"").decode()
+            ):
                 await _refuse(
                     scope, send, 405, "GraphQL mutations are accepted as JSON POSTs only."
                 )
