@@ -127,8 +127,11 @@ query R($user: String!) { runsOrError(filter: {tags: [{key: "user", value: $user
   ... on Runs { results { runId } } } }
 """
 BACKFILLS = """
-{ partitionBackfillsOrError(limit: 1000) { ... on PartitionBackfills { results { id } } } }
+{ partitionBackfillsOrError(limit: 1000) { ... on PartitionBackfills {
+  results { id tags { key } } } } }
 """
+AUTOMATION_TAGS = {"dagster/from_automation_condition", "dagster/sensor_name"}
+"""A backfill the daemon's automation started (on the stack, at any moment) carries these."""
 MATERIALIZATIONS = """
 query M($key: AssetKeyInput!) { assetOrError(assetKey: $key) {
   ... on Asset { assetMaterializations(limit: 100) { runId timestamp } } } }
@@ -179,6 +182,11 @@ class Matrix:
         results = self.as_admin(RUNS_BY_USER, user=user)["runsOrError"]["results"]
         return {run["runId"] for run in results}
 
+    def launched_backfills(self) -> set[str]:
+        """The ids of the backfills someone launched (not the automation)."""
+        results = self.as_admin(BACKFILLS)["partitionBackfillsOrError"]["results"]
+        return {b["id"] for b in results if not AUTOMATION_TAGS & {tag["key"] for tag in b["tags"]}}
+
     def reported(self, key: Mapping[str, Any]) -> set[str]:
         """The timestamps of the asset's run-less (reported) materializations."""
         found = self.as_admin(MATERIALIZATIONS, key=key)["assetOrError"]
@@ -225,14 +233,13 @@ class Matrix:
         if deleted["__typename"] == "DeletePipelineRunSuccess":
             assert self.run_status(doomed) is None, "an allowed delete left the run"
 
-        backfills = self.as_admin(BACKFILLS)["partitionBackfillsOrError"]["results"]
+        backfills = self.launched_backfills()
         params = {
             "assetSelection": [{"path": list(location.partitioned_asset)}],
             "partitionNames": [location.partition],
         }
         backfill = answer(self.post(user, BACKFILL, {"params": params}))
-        after = self.as_admin(BACKFILLS)["partitionBackfillsOrError"]["results"]
-        yield cell("launch backfill", backfill, after == backfills)
+        yield cell("launch backfill", backfill, self.launched_backfills() == backfills)
         if backfill.get("backfillId"):
             self.as_admin(CANCEL_BACKFILL, id=backfill["backfillId"])
 
