@@ -26,6 +26,8 @@ def test_compose_runs_the_entry_point_on_the_socket_and_publishes_only_the_proxy
     assert webserver["ports"] is None  # !reset: the open mode's published port is removed
     assert "ui-socket:/run/dagster-ui" in webserver["volumes"]
     assert "ui-socket:/run/dagster-ui" in override["services"]["auth-proxy"]["volumes"]
+    # A token issued while it runs must reach it: the directory is mounted, not the file.
+    assert "./.access:/opt/dagster/access-secrets:ro" in webserver["volumes"]
 
 
 def test_kubernetes_runs_the_same_with_only_the_proxy_container_listening() -> None:
